@@ -1,0 +1,1 @@
+"""Cotender application: API, matching, consortia, response drafting and CLI."""

@@ -1,0 +1,1 @@
+"""Notice ingestion: source connectors, parsers, normalisation and the pipeline."""

@@ -1,0 +1,25 @@
+"""Errors raised by ingestion.
+
+Hierarchy::
+
+    IngestError
+    ├── MalformedRecordError   a record cannot be read; it is quarantined, the run goes on
+    ├── UnknownFormatError     a file's format cannot be recognised
+    └── SourceUnavailableError a source stayed unreachable after retries
+"""
+
+
+class IngestError(Exception):
+    """Raised for any ingestion failure, from ingest/."""
+
+
+class MalformedRecordError(IngestError):
+    """Raised when one record cannot be parsed or normalised, from a parser."""
+
+
+class UnknownFormatError(IngestError):
+    """Raised when a file matches no known payload format, from ingest.files."""
+
+
+class SourceUnavailableError(IngestError):
+    """Raised when a source keeps failing after bounded retries, from a connector."""

@@ -1,0 +1,1 @@
+"""Pure helpers that turn source values into the notice JSON vocabulary."""

@@ -1,0 +1,1 @@
+"""Domain models (pydantic) and the relational schema (SQLAlchemy) of Cotender."""
