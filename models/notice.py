@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 CpvCode = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
-NoticeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*:\S+$", max_length=200)]
+NoticeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*:\S(.*\S)?$", max_length=200)]
 
 
 class Nature(StrEnum):
@@ -110,12 +110,14 @@ class ParsedRecord(BaseModel):
     """One source record after parsing: the notice it describes and how to apply it.
 
     ``parent_ids`` name the earlier notices a corrigendum, cancellation or award
-    refers to (source-qualified ids); ``raw`` is the record exactly as received,
+    refers to (source-qualified ids, or aliases such as ``ted-uuid:<uuid>``);
+    ``aliases`` are other ids the record is known by; ``raw`` is the record exactly as received,
     kept so the store can re-normalise without downloading again.
     """
 
     kind: RecordKind
     notice: Notice
     parent_ids: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
     raw: str
     raw_format: str

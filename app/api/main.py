@@ -1,0 +1,13 @@
+"""The API router: every resource router included once."""
+
+from fastapi import APIRouter
+
+from app.api.routes import groups, health, intentions, members, notices, tokens
+
+api_router = APIRouter()
+api_router.include_router(health.router)
+api_router.include_router(notices.router)
+api_router.include_router(members.router)
+api_router.include_router(groups.router)
+api_router.include_router(intentions.router)
+api_router.include_router(tokens.router)

@@ -1,0 +1,157 @@
+"""Members: profiles (create, read, update), their data export and deletion, their intentions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+
+from app.api.deps import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    NowDep,
+    SessionDep,
+    require,
+    unprocessable,
+)
+from app.api.routes.intentions import IntentionPublic
+from app.auth import policy
+from app.intentions.service import member_intentions
+from app.members import service
+from app.members.checks import InvalidInputError
+from models.member import Member, MemberUpdate
+from models.schema import MemberRow
+
+router = APIRouter(prefix="/api/members", tags=["members"])
+
+MemberIdPath = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
+
+
+class MemberPublic(Member):
+    """A member's profile as served."""
+
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: MemberRow) -> MemberPublic:
+        """The public form of a stored member."""
+        return cls.model_validate(
+            {**row.profile, "created_at": row.created_at, "updated_at": row.updated_at}
+        )
+
+
+class MembersPublic(BaseModel):
+    """One page of members."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[MemberPublic]
+
+
+class MemberExport(BaseModel):
+    """Everything stored about a member (their right of access)."""
+
+    exported_at: datetime
+    member: dict[str, Any]
+    groups: list[dict[str, Any]]
+    intentions: list[dict[str, Any]]
+    intention_events: list[dict[str, Any]]
+    tokens: list[dict[str, Any]]
+
+
+@router.post("", status_code=201, response_model=MemberPublic)
+def create_member(member: Member, session: SessionDep, _admin: AdminPrincipal) -> MemberPublic:
+    """Create a member (admins)."""
+    try:
+        row = service.create_member(session=session, member=member)
+        session.commit()
+    except InvalidInputError as error:
+        raise unprocessable(error) from error
+    except (service.MemberExistsError, IntegrityError) as error:
+        session.rollback()
+        raise HTTPException(status_code=409, detail=f"member {member.id} already exists") from error
+    return MemberPublic.of(row)
+
+
+@router.get("", response_model=MembersPublic)
+def read_members(
+    session: SessionDep,
+    _admin: AdminPrincipal,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> MembersPublic:
+    """Retrieve members by id (admins)."""
+    total, rows = service.list_members(session=session, limit=limit, offset=offset)
+    items = [MemberPublic.of(row) for row in rows]
+    return MembersPublic(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/{member_id}", response_model=MemberPublic)
+def read_member(
+    member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal
+) -> MemberPublic:
+    """Retrieve a member's profile."""
+    require(policy.can_read_member(principal, member_id))
+    row = service.get_member(session=session, member_id=member_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
+    return MemberPublic.of(row)
+
+
+@router.patch("/{member_id}", response_model=MemberPublic)
+def update_member(
+    member_id: MemberIdPath, update: MemberUpdate, session: SessionDep, principal: CurrentPrincipal
+) -> MemberPublic:
+    """Update some fields of a member's profile."""
+    require(policy.can_edit_member(principal, member_id))
+    try:
+        row = service.update_member(session=session, member_id=member_id, update=update)
+    except InvalidInputError as error:
+        raise unprocessable(error) from error
+    except service.MemberNotFoundError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    session.commit()
+    return MemberPublic.of(row)
+
+
+@router.delete("/{member_id}", status_code=204, response_class=Response)
+def delete_member(
+    member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal
+) -> None:
+    """Erase a member and all their data."""
+    require(policy.can_edit_member(principal, member_id))
+    try:
+        service.delete_member(session=session, member_id=member_id)
+    except service.MemberNotFoundError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    session.commit()
+
+
+@router.get("/{member_id}/export", response_model=MemberExport)
+def export_member(
+    member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal, now: NowDep
+) -> MemberExport:
+    """Export everything stored about a member as JSON."""
+    require(policy.can_read_member(principal, member_id))
+    try:
+        data = service.export_member(session=session, member_id=member_id, now=now)
+    except service.MemberNotFoundError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    return MemberExport.model_validate(data)
+
+
+@router.get("/{member_id}/intentions", response_model=list[IntentionPublic])
+def read_member_intentions(
+    member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal
+) -> list[IntentionPublic]:
+    """Retrieve a member's own intentions, latest first."""
+    require(policy.can_read_member(principal, member_id))
+    rows = member_intentions(session=session, member_id=member_id)
+    if rows is None:
+        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
+    return [IntentionPublic.of(row) for row in rows]

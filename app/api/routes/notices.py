@@ -1,0 +1,54 @@
+"""Notices: filtered lists and single notices in the notice JSON form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from pydantic import BaseModel
+
+from app.api.deps import AUTHENTICATED, NowDep, SessionDep
+from app.notices.queries import NoticeFilter, get_notice, list_notices, present
+from models.notice import Notice
+
+router = APIRouter(prefix="/api/notices", tags=["notices"], dependencies=[AUTHENTICATED])
+
+NoticeIdPath = Annotated[
+    str, Path(min_length=3, max_length=200, pattern=r"^[a-z][a-z0-9_-]*:\S(.*\S)?$")
+]
+
+
+class NoticesPublic(BaseModel):
+    """One page of notices."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[Notice]
+
+
+@router.get("", response_model=NoticesPublic)
+def read_notices(
+    session: SessionDep,
+    now: NowDep,
+    q: Annotated[str | None, Query(max_length=200, description="Words in title or buyer")] = None,
+    cpv: Annotated[str | None, Query(pattern=r"^\d{2,8}$", description="CPV code prefix")] = None,
+    open_only: Annotated[bool, Query(description="Only notices still open")] = False,
+    source: Annotated[str | None, Query(pattern=r"^[a-z]+$", max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> NoticesPublic:
+    """Retrieve notices, soonest deadline first."""
+    filters = NoticeFilter(text=q, cpv_prefix=cpv, open_only=open_only, source=source)
+    total, rows = list_notices(session, filters, limit=limit, offset=offset, now=now)
+    items = [present(row, now=now) for row in rows]
+    return NoticesPublic(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/{notice_id}", response_model=Notice)
+def read_notice(notice_id: NoticeIdPath, session: SessionDep, now: NowDep) -> Notice:
+    """Retrieve one notice by any of its source ids."""
+    row = get_notice(session, notice_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"notice {notice_id} not found")
+    return present(row, now=now)

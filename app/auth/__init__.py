@@ -1,0 +1,1 @@
+"""Access control: bearer tokens, the caller's principal and the access policy."""

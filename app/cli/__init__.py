@@ -1,0 +1,1 @@
+"""The ``cotender`` command line (Typer)."""

@@ -1,0 +1,31 @@
+"""The ``cotender`` entry point: one Typer app, commands from small modules."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli.groups import groups_app
+from app.cli.ingest import ingest_command, ingest_file_command
+from app.cli.members import members_app
+from app.cli.notices import notices_app
+from app.cli.serve import demo_command, serve_command
+from app.cli.tokens import tokens_app
+
+cli = typer.Typer(
+    help="Cotender: public tenders matched to a cooperative's members, answered together.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+cli.command("demo")(demo_command)
+cli.command("serve")(serve_command)
+cli.command("ingest")(ingest_command)
+cli.command("ingest-file")(ingest_file_command)
+cli.add_typer(notices_app, name="notices")
+cli.add_typer(members_app, name="members")
+cli.add_typer(groups_app, name="groups")
+cli.add_typer(tokens_app, name="token")
+
+
+def main() -> None:
+    """Run the CLI."""
+    cli()

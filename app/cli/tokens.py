@@ -1,0 +1,86 @@
+"""``cotender token``: issue and revoke API bearer tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import typer
+
+from app.auth.tokens import (
+    DEFAULT_TOKEN_DAYS,
+    MAX_TOKEN_DAYS,
+    IssuedToken,
+    TokenOwnerError,
+    create_token,
+    revoke_token,
+)
+from app.cli.common import JsonOption, echo_json, open_context
+from app.core.context import AppContext
+from app.core.db import transaction
+
+tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
+
+
+def issue_token(
+    context: AppContext,
+    *,
+    member_id: str | None = None,
+    is_admin: bool = False,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> IssuedToken:
+    """Issue and store a token in its own transaction."""
+    with transaction(context.sessions) as session:
+        return create_token(
+            session=session,
+            secret_key=context.settings.secret_key.get_secret_value(),
+            now=datetime.now(UTC),
+            member_id=member_id,
+            is_admin=is_admin,
+            days=days,
+        )
+
+
+@tokens_app.command("create")
+def create_command(
+    member: str | None = typer.Option(None, "--member", help="The member the token acts as."),
+    admin: bool = typer.Option(False, "--admin", help="An admin token (may do everything)."),
+    days: int = typer.Option(
+        DEFAULT_TOKEN_DAYS, "--days", min=1, max=MAX_TOKEN_DAYS, help="Days until it expires."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Print a new bearer token (shown once: only its hash is stored)."""
+    if admin == (member is not None):
+        typer.echo("give exactly one of --member MEMBER_ID or --admin", err=True)
+        raise typer.Exit(code=2)
+    with open_context() as context:
+        try:
+            issued = issue_token(context, member_id=member, is_admin=admin, days=days)
+        except TokenOwnerError as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(code=1) from error
+    if as_json:
+        echo_json(
+            {
+                "id": issued.id,
+                "token": issued.token,
+                "member_id": issued.member_id,
+                "is_admin": issued.is_admin,
+                "expires_at": issued.expires_at.isoformat(),
+            }
+        )
+        return
+    typer.echo(issued.token)
+    who = "admin" if issued.is_admin else f"member {issued.member_id}"
+    typer.echo(f"token {issued.id} for {who}, expires {issued.expires_at:%Y-%m-%d}", err=True)
+
+
+@tokens_app.command("revoke")
+def revoke_command(token_id: str) -> None:
+    """Revoke a token by its id (the part after ``ctd_``)."""
+    with open_context() as context, transaction(context.sessions) as session:
+        row = revoke_token(session=session, token_id=token_id, now=datetime.now(UTC))
+    if row is None:
+        typer.echo(f"token {token_id} not found", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"token {token_id} revoked", err=True)

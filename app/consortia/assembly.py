@@ -1,0 +1,29 @@
+"""Consortium assembly: the best few distinct teams for a notice, explained.
+
+``assemble`` is pure (no I/O, no database): the API route gathers the notice's
+requirements, the group's rules, intentions, match scores and availability into an
+``AssemblyRequest`` and serialises the returned proposals.
+
+How: ``app.consortia.model`` solves the team choice with OR-Tools CP-SAT (one
+worker, fixed seed, deterministic time limit: same input, same output), drawing
+up to ``max_proposals`` teams that are not near-duplicates of one another;
+``app.consortia.decode`` and ``app.consortia.roles`` turn each team into a
+``Proposal`` (shares, coverage, gaps, mandataire, legal form, reasons) and
+``app.consortia.go_rule`` evaluates the group's go rule on it.
+"""
+
+from __future__ import annotations
+
+from app.consortia.decode import build_proposal
+from app.consortia.inputs import AssemblyRequest
+from app.consortia.model import solve_teams
+from models.consortium import Proposal
+
+
+def assemble(request: AssemblyRequest) -> list[Proposal]:
+    """The best proposals for the request, best first, pairwise distinct.
+
+    Raises ``InvalidRequestError`` (from the request's construction) or
+    ``NoFeasibleTeamError`` when no team satisfies the constraints.
+    """
+    return [build_proposal(request, solution) for solution in solve_teams(request)]

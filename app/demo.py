@@ -1,0 +1,75 @@
+"""The bundled real data the demo loads (see ``data/samples/SOURCES.md``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.auth.tokens import create_token
+from app.core.context import AppContext
+from app.core.db import transaction
+from app.groups.importer import import_groups
+from app.members.importer import ImportReport, import_members
+from models.paths import BUNDLED_DATA_DIR
+from models.schema import MemberRow
+
+SAMPLES_DIR = BUNDLED_DATA_DIR / "samples"
+DEVSET_DIR = BUNDLED_DATA_DIR / "devset"
+NOTICE_SUFFIXES = (".json", ".xml", ".jsonl")
+NOT_NOTICES = {"decp_consolidated_tableschema.json"}
+
+
+def bundled_notice_files() -> list[Path]:
+    """Every bundled payload that holds notices or awards, then the devset notices."""
+    samples = sorted(
+        path
+        for path in SAMPLES_DIR.rglob("*")
+        if path.suffix in NOTICE_SUFFIXES and path.name not in NOT_NOTICES
+    )
+    return [*samples, DEVSET_DIR / "notices.jsonl"]
+
+
+DEMO_LEAD = "m-studies"
+"""The member whose token the demo prints: a lead of the sample group ``g-participation``."""
+
+
+@dataclass(frozen=True)
+class SamplePeople:
+    """What loading the sample members and group did."""
+
+    members: ImportReport
+    groups: ImportReport
+
+
+def load_sample_people(context: AppContext) -> SamplePeople:
+    """Import ``devset/members.yaml`` then ``devset/group.yaml`` (idempotent upserts)."""
+    members = import_members(sessions=context.sessions, path=DEVSET_DIR / "members.yaml")
+    groups = import_groups(sessions=context.sessions, path=DEVSET_DIR / "group.yaml")
+    return SamplePeople(members=members, groups=groups)
+
+
+def demo_people(context: AppContext) -> list[str]:
+    """Load the sample people, issue an admin and a lead token; lines to show the user."""
+    people = load_sample_people(context)
+    lines = [
+        f"demo {what}: {report.imported} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.errors)} errors"
+        for what, report in (("members", people.members), ("groups", people.groups))
+    ]
+    lines += [
+        f"  line {error.line}: {error.id or ''} {error.field or ''}: {error.message}"
+        for error in [*people.members.errors, *people.groups.errors]
+    ]
+    with transaction(context.sessions) as session:
+        secret = context.settings.secret_key.get_secret_value()
+        now = datetime.now(UTC)
+        admin = create_token(session=session, secret_key=secret, now=now, is_admin=True)
+        lead = None
+        if session.get(MemberRow, DEMO_LEAD) is not None:
+            lead = create_token(session=session, secret_key=secret, now=now, member_id=DEMO_LEAD)
+    lines.append(f"admin token (may do everything):  {admin.token}")
+    if lead is not None:
+        lines.append(f"member token for {DEMO_LEAD} (lead of g-participation):  {lead.token}")
+    lines.append('try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8000/api/groups')
+    return lines

@@ -1,0 +1,1 @@
+"""Groups: members who respond together, their leads and their agreed procedure."""

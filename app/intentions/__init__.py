@@ -1,0 +1,1 @@
+"""Intentions: members' declared stances on notices and lots, with their audit trail."""

@@ -1,0 +1,205 @@
+"""Lexical signal: BM25 over notices, French and English, accent-insensitive.
+
+Analysis of a text: lower-case and fold accents and ligatures (``œ`` → ``oe``,
+``é`` → ``e``: DECP titles are often capitals without accents), split into
+alphanumeric tokens, drop stopwords (one French ∪ English list: a word that is a
+stopword in either language carries no trade meaning), then stem with Snowball.
+
+Bilingual text: a document field is stemmed with the stemmer of its language
+(the notice's ``language``; the French labels of CPV codes with the French
+stemmer and the English ones with the English stemmer). A query (a member's
+expertise, whose language is not declared) is stemmed with *both* stemmers and a
+query word scores the best of its two stems in each document, so a word is never
+counted twice and cognates (``maintenance``, ``architecture``, ``accessible``)
+match across languages.
+
+Folding happens before stemming so that ``ÉLECTRICITÉ``, ``electricite`` and
+``électricité`` all give the same stem. The implementation is a small inverted
+index over numpy arrays (BM25 with Lucene's non-negative idf, k1 = 1.2,
+b = 0.75); a repeated query word weighs ``1 + ln(count)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import numpy as np
+import Stemmer
+
+from app.matching.units import target_key
+from ingest.normalise.cpv import cpv_labels
+from models.notice import Notice
+
+Field = tuple[str, str | None]
+"""A piece of a document: its text and its language (``fr``/``en``; None: French)."""
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+STOPWORDS = frozenset(
+    """
+    a ai aie aient aies ait as au aucun aucune aupres aussi autre autres aux avec avoir
+    c ca ce ceci cela celle celles celui cependant ces cet cette ceux chaque chez ci comme
+    d dans de des deux doit donc dont du durant elle elles en encore entre est et etc ete
+    etre eu fait font hors il ils j je l la le les leur leurs lui m ma mais me meme memes
+    mes moi mon n ne ni nos notre nous on ont ou par parmi pas peu peut plus pour pres
+    qu quand que quel quelle quelles quels qui s sa sans se selon ser sera seront ses si
+    soit son sont sous sur t ta tant te tel telle telles tels tes toi ton tous tout toute
+    toutes tres un une unes uns vers via vos votre vous y
+    about above after all also am an and any are at be been being both but by can could
+    did do does done during each either etc for from had has have having he her here his
+    how however i if in into is it its itself may me more most must my no nor not of off
+    on once only or other our out over own per same shall she should so some such than
+    that the their them then there these they this those through to too under until up
+    upon us was we were what when where whether which while who whom why will with within
+    without would you your
+    """.split()
+)
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english" if language == "en" else "french")
+
+
+def tokens(text: str) -> list[str]:
+    """Folded, stopword-free tokens of ``text`` (before stemming)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).lower())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return [t for t in _TOKEN.findall(ascii_only) if t not in STOPWORDS and len(t) > 1]
+
+
+def document_terms(text: str, language: str | None) -> list[str]:
+    """Index terms of a document field: tokens stemmed in the field's language."""
+    return list(_stemmer(language or "fr").stemWords(tokens(text)))
+
+
+def query_variants(text: str) -> dict[tuple[str, ...], int]:
+    """Each distinct query word as its French and English stems, with its count."""
+    words = Counter(tokens(text))
+    fr = _stemmer("fr").stemWords(list(words))
+    en = _stemmer("en").stemWords(list(words))
+    variants: Counter[tuple[str, ...]] = Counter()
+    for (_, count), stem_fr, stem_en in zip(words.items(), fr, en, strict=True):
+        variants[tuple(dict.fromkeys((stem_fr, stem_en)))] += count
+    return dict(variants)
+
+
+class BM25Index:
+    """BM25 over a fixed list of documents, each a list of (text, language) fields."""
+
+    def __init__(
+        self,
+        keys: Sequence[str],
+        documents: Sequence[Sequence[Field]],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> None:
+        if len(keys) != len(documents):
+            raise ValueError("one key per document")
+        self.keys = list(keys)
+        self._position = {key: index for index, key in enumerate(self.keys)}
+        self.k1 = k1
+        self.b = b
+        postings: dict[str, list[tuple[int, int]]] = {}
+        lengths = np.zeros(len(documents), dtype=np.float32)
+        for index, fields in enumerate(documents):
+            counts: Counter[str] = Counter()
+            for text, language in fields:
+                counts.update(document_terms(text, language))
+            lengths[index] = sum(counts.values())
+            for term, tf in counts.items():
+                postings.setdefault(term, []).append((index, tf))
+        average = float(lengths.mean()) if len(documents) and lengths.mean() > 0 else 1.0
+        norm = k1 * (1.0 - b + b * lengths / average)
+        total = len(documents)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, entries in postings.items():
+            docs = np.fromiter((d for d, _ in entries), dtype=np.int64, count=len(entries))
+            freq = np.fromiter((t for _, t in entries), dtype=np.float32, count=len(entries))
+            idf = math.log(1.0 + (total - len(entries) + 0.5) / (len(entries) + 0.5))
+            weights = idf * freq * (k1 + 1.0) / (freq + norm[docs])
+            self._postings[term] = (docs, weights.astype(np.float32))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document (in ``keys`` order) for ``query``."""
+        total = np.zeros(len(self.keys), dtype=np.float32)
+        for variants, count in query_variants(query).items():
+            best = np.zeros(len(self.keys), dtype=np.float32)
+            for stem in variants:
+                entry = self._postings.get(stem)
+                if entry is not None:
+                    docs, weights = entry
+                    best[docs] = np.maximum(best[docs], weights)
+            total += (1.0 + math.log(count)) * best
+        return total
+
+    def top(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` best documents for ``query`` as (key, score), best first, ties by key."""
+        scores = self.scores(query)
+        order = sorted(range(len(self.keys)), key=lambda i: (-float(scores[i]), self.keys[i]))
+        return [(self.keys[i], float(scores[i])) for i in order[:k] if scores[i] > 0]
+
+    def matched_terms(self, query: str, key: str) -> list[str]:
+        """Stems of ``query`` found in the document ``key``, most weighty first."""
+        index = self._position[key]
+        found: list[tuple[float, str]] = []
+        for variants in query_variants(query):
+            for stem in variants:
+                entry = self._postings.get(stem)
+                if entry is None:
+                    continue
+                docs, weights = entry
+                hit = np.flatnonzero(docs == index)
+                if hit.size:
+                    found.append((float(weights[hit[0]]), stem))
+                    break
+        return [stem for _, stem in sorted(found, key=lambda item: (-item[0], item[1]))]
+
+
+def notice_documents(
+    notice: Notice, *, with_cpv_labels: bool = True
+) -> list[tuple[str, list[Field]]]:
+    """The BM25 documents of a notice: the whole notice, then each lot (``target_key``).
+
+    The whole notice reads its title, description, lots and CPV labels; a lot reads
+    the notice title, its own title, description and CPV labels (the notice's when
+    the lot has none).
+    """
+    language = notice.language
+    labels = cpv_labels()
+
+    def label_fields(codes: Iterable[str]) -> list[Field]:
+        if not with_cpv_labels:
+            return []
+        found = [labels[c] for c in dict.fromkeys(codes) if c in labels]
+        fields: list[Field] = [(label.fr, "fr") for label in found]
+        return fields + [(label.en, "en") for label in found]
+
+    whole: list[Field] = [(notice.title, language), (notice.description, language)]
+    for lot in notice.lots:
+        whole += [(lot.title, language), (lot.description, language)]
+    all_codes = [*notice.cpv, *(code for lot in notice.lots for code in lot.cpv)]
+    documents = [(target_key(notice.id, None), whole + label_fields(all_codes))]
+    for lot in notice.lots:
+        fields: list[Field] = [
+            (notice.title, language),
+            (lot.title, language),
+            (lot.description, language),
+        ]
+        documents.append(
+            (target_key(notice.id, lot.id), fields + label_fields(lot.cpv or notice.cpv))
+        )
+    return documents

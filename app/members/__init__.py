@@ -1,0 +1,1 @@
+"""Members: profiles, their import from files, export and deletion."""

@@ -1,0 +1,1 @@
+"""Reading notices for the API and CLI."""

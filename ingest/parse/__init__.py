@@ -1,0 +1,1 @@
+"""Parsers: one source payload in, one ParsedRecord out (pure functions, no I/O)."""

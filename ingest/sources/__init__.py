@@ -1,0 +1,1 @@
+"""Source connectors: one thin module per source, each fetching raw records over HTTP."""

