@@ -41,13 +41,18 @@ def main() -> None:
         rerun_elapsed = time.perf_counter() - rerun_start
         context.close()
     total = summary.total
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     print(f"store: {settings.effective_database_url.split(':', 1)[0]}")
-    print(f"first run: {total} records in {elapsed:.2f} s = {total / elapsed:,.0f} notices/s "
-          f"({summary.counts()})")
-    print(f"re-run (all unchanged): {rerun.total / rerun_elapsed:,.0f} notices/s "
-          f"({rerun.counts()})")
+    print(
+        f"first run: {total} records in {elapsed:.2f} s = {total / elapsed:,.0f} notices/s "
+        f"({summary.counts()})"
+    )
+    print(
+        f"re-run (all unchanged): {rerun.total / rerun_elapsed:,.0f} notices/s ({rerun.counts()})"
+    )
 
 
 if __name__ == "__main__":

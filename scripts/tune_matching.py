@@ -58,6 +58,7 @@ GRID: dict[str, Sequence[Any]] = {
     "lexical": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
     "cpv": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0),
     "dense_top_units": (1, 2, 3),
+    "secondary_code_weight": (1.0, 0.5, 0.25),
     "feedback_notices": (0, 5, 10, 20, 30, 50),
     "label_share": (0.0, 0.25, 0.5, 0.75, 1.0),
     "label_codes_per_unit": (3, 5, 10, 20),
@@ -108,7 +109,7 @@ class Evaluator:
             lex=lex,
             label_evidence=self._labels[label_key],
         )
-        cpv = cpv_scores(p.batch, context.profile, w.cpv_depth_weights)
+        cpv = cpv_scores(p.batch, context.profile, w.cpv_depth_weights, w.secondary_code_weight)
         score, _ = fused_scores(dense, lex, cpv, context, w)
         return ranked_by(score, self.ids)[:100]
 

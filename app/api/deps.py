@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal, resolve_principal
 from app.core.context import AppContext
 from app.members.checks import InvalidInputError
+from app.search.embedder import Embedder
 
 
 def get_context(request: Request) -> AppContext:
@@ -94,3 +95,11 @@ def get_admin(principal: CurrentPrincipal) -> Principal:
 
 
 AdminPrincipal = Annotated[Principal, Depends(get_admin)]
+
+
+def get_embedder(context: Annotated[AppContext, Depends(get_context)]) -> Embedder:
+    """The process's embedding model (loaded once)."""
+    return context.embedder
+
+
+EmbedderDep = Annotated[Embedder, Depends(get_embedder)]

@@ -137,7 +137,7 @@ def build_proposal(request: AssemblyRequest, solution: TeamSolution) -> Proposal
         )
         for c in order
     ]
-    reasons = [_member_reason(c, solution, lots, shares, fits) for c in order]
+    reasons = [_member_reason(request, c, solution, lots, shares, fits, team=team) for c in order]
     reasons.extend(roles.reasons)
     reasons.append(
         f"Coverage {overall:.0%} of the weighted requirements; "
@@ -187,14 +187,26 @@ def _gap(request: AssemblyRequest, r: Requirement, team: set[str]) -> Gap:
 
 
 def _member_reason(
+    request: AssemblyRequest,
     c: Candidate,
     solution: TeamSolution,
     lots_of: Mapping[str, Sequence[LotId]],
     shares: Mapping[str, float],
     fits: Mapping[str, float],
+    *,
+    team: Sequence[Candidate],
 ) -> str:
     mine = [rid for rid, mid in solution.assignment.items() if mid == c.member_id]
     mean_fit = sum(c.fit[rid] for rid in mine) / len(mine)
+    lot_of = {r.id: r.lot for r in request.considered_requirements()}
+    others = [o for o in team if o.member_id != c.member_id]
+    alone = sum(
+        not any(
+            o.eligible(lot_of[rid]) and o.fit.get(rid, 0.0) >= request.cover_threshold
+            for o in others
+        )
+        for rid in mine
+    )
     lots = ", ".join(lot_key(lot) for lot in lots_of[c.member_id]) or "notice-wide only"
     if c.intention is None:
         stance = "no declared intention"
@@ -207,7 +219,8 @@ def _member_reason(
     days = c.availability_days_per_month
     availability = "availability unknown" if days is None else f"available {days:g} days/month"
     return (
-        f"{c.member_id}: responsible for {len(mine)} requirement(s) at mean fit {mean_fit:.2f} "
+        f"{c.member_id}: responsible for {len(mine)} requirement(s) at mean fit {mean_fit:.2f}, "
+        f"{alone} of them covered by no one else in the team "
         f"({shares[c.member_id]:.0%} of the covered work; lots: {lots}); notice fit "
         f"{fits[c.member_id]:.2f} (the fit-weighted share of the notice it could cover alone); "
         f"{stance}; {origin}; {availability}."

@@ -9,7 +9,8 @@ Vocabulary used throughout ``app.consortia``:
 - A candidate is **eligible** on a lot unless it declined that lot (a ``declined``
   intention with no lots declines the whole notice) or declared no availability
   at all (``availability_days_per_month == 0``). ``None`` availability means
-  unknown and is treated as available.
+  unknown and is treated as available. Other availability figures are reported in
+  the reasons only: without the workload in days, they cannot bound a share.
 - The **coverage** of a lot is the weighted share of the lot's requirements that
   at least one team member covers: ``sum(weight of covered) / sum(weight)``.
   Overall coverage is the same ratio over every considered requirement.
@@ -174,7 +175,9 @@ class AssemblyRequest:
 
         With ``max_members == 1`` the only member carries all the work, so a cap
         below 1 could never hold; the group asked for a one-member team, and
-        that request wins over the cap.
+        that request wins over the cap. Otherwise the cap holds for every team,
+        which therefore has at least ``ceil(1 / cap)`` members carrying work; a
+        request that cannot meet it raises ``NoFeasibleTeamError`` saying why.
         """
         if self.max_members == 1:
             return 1.0

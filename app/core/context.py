@@ -1,23 +1,27 @@
-"""The process-wide resources (settings, database), built once per process."""
+"""The process-wide resources (settings, database, embedder), built once per process."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import create_db_engine, migrate, session_factory
+from app.search.embedder import Embedder, load_embedder
 
 
 @dataclass
 class AppContext:
-    """What every entry point needs: settings, a migrated engine and sessions."""
+    """What every entry point needs: settings, a migrated engine, sessions, the embedder."""
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    _embedder: Embedder | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, settings: Settings) -> AppContext:
@@ -26,6 +30,14 @@ class AppContext:
         engine = create_db_engine(settings.effective_database_url)
         migrate(engine)
         return cls(settings=settings, engine=engine, sessions=session_factory(engine))
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use (commands that never embed never pay)."""
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings.embedder)
+            return self._embedder
 
     def close(self) -> None:
         """Release database connections."""

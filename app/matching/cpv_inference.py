@@ -12,11 +12,15 @@ evidence, both ranked lists of codes:
 
 Evidence is spread over the code's hierarchy levels (2 division, 3 group, 4 class,
 5 category; a level whose digit is 0 is not a real node and is skipped), each item
-weighing ``1 / rank``, normalised per level so the best node gets 1, and mixed
-with ``label_share``. Declared codes get confidence 1 at every level.
+weighing ``1 / rank``. Masses are divided by the mass of the best division, so
+the best division gets 1 and a deeper node gets the share of evidence that
+reaches it (a notice coded ``72000000`` supports the division only). The two
+kinds of evidence are then mixed with ``label_share``. Declared codes get
+confidence 1 at every level.
 
 Overlap with a notice: for each level, the best confidence of a profile node that
-contains one of the notice's codes, weighted by level (``depth_weights``) and summed.
+contains one of the notice's codes (codes after the main one count ``secondary``
+times), weighted by level (``depth_weights``) and summed.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class CpvOverlap:
     notice_code: str
     depth: int
     confidence: float
+    main: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,22 +93,32 @@ class CpvProfile:
         return sorted(found, key=lambda c: (-c.confidence, -c.depth, c.code))
 
     def overlap(
-        self, notice_codes: Iterable[str], depth_weights: Sequence[float]
+        self,
+        notice_codes: Iterable[str],
+        depth_weights: Sequence[float],
+        secondary: float = 1.0,
     ) -> tuple[float, list[CpvOverlap]]:
-        """Weighted overlap with a notice's codes and the best overlap at each level."""
-        best: dict[int, CpvOverlap] = {}
-        for notice_code in notice_codes:
+        """Weighted overlap with a notice's codes and the best overlap at each level.
+
+        The notice's first code is its main code; the others count ``secondary``
+        times (buyers list many loosely related codes besides the main one).
+        """
+        best: dict[int, tuple[float, CpvOverlap]] = {}
+        for index, notice_code in enumerate(notice_codes):
+            factor = 1.0 if index == 0 else secondary
             for depth, node in ancestors(notice_code):
                 conf = self.levels.get(depth, {}).get(node, 0.0)
-                if conf > 0 and (depth not in best or conf > best[depth].confidence):
+                value = conf * factor
+                if value > 0 and (depth not in best or value > best[depth][0]):
                     depth_shared = shared_depth(node, notice_code)
-                    best[depth] = CpvOverlap(node, notice_code, depth_shared, conf)
+                    overlap = CpvOverlap(node, notice_code, depth_shared, conf, index == 0)
+                    best[depth] = (value, overlap)
         score = sum(
-            weight * best[level].confidence
+            weight * best[level][0]
             for level, weight in zip(LEVELS, depth_weights, strict=False)
             if level in best
         )
-        return score, [best[level] for level in sorted(best, reverse=True)]
+        return score, [best[level][1] for level in sorted(best, reverse=True)]
 
 
 def _spread(evidence: Evidence) -> dict[int, dict[str, float]]:
@@ -111,11 +126,12 @@ def _spread(evidence: Evidence) -> dict[int, dict[str, float]]:
     for code, weight in evidence:
         for depth, node in ancestors(code):
             levels[depth][node] = levels[depth].get(node, 0.0) + weight
-    for nodes in levels.values():
-        top = max(nodes.values(), default=0.0)
-        for node in nodes:
-            nodes[node] /= top if top > 0 else 1.0
-    return levels
+    # One scale for every level, the best division's mass: a deep node backed by
+    # little evidence stays weak even when the better evidence stops at coarser levels.
+    top = max(levels[LEVELS[0]].values(), default=0.0) or 1.0
+    return {
+        level: {node: mass / top for node, mass in nodes.items()} for level, nodes in levels.items()
+    }
 
 
 def infer_profile(
@@ -220,42 +236,46 @@ class CpvNodeIndex:
     """
 
     size: int
-    levels: tuple[tuple[tuple[str, ...], np.ndarray, np.ndarray], ...]
+    levels: tuple[tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray], ...]
     known: frozenset[str] = frozenset()
     """Every code the targets carry and every hierarchy node above them."""
 
     @classmethod
     def build(cls, target_codes: Sequence[Sequence[str]]) -> CpvNodeIndex:
         """From each target's codes (main first)."""
-        per_level: dict[int, tuple[dict[str, int], list[int], list[int]]] = {
-            level: ({}, [], []) for level in LEVELS
+        per_level: dict[int, tuple[dict[str, int], list[int], list[int], list[bool]]] = {
+            level: ({}, [], [], []) for level in LEVELS
         }
         for target, codes in enumerate(target_codes):
             seen: set[tuple[int, str]] = set()
-            for code in codes:
+            for index, code in enumerate(codes):
                 for depth, node in ancestors(code):
                     if (depth, node) in seen:
                         continue
                     seen.add((depth, node))
-                    vocab, targets, nodes = per_level[depth]
+                    vocab, targets, nodes, main = per_level[depth]
                     targets.append(target)
                     nodes.append(vocab.setdefault(node, len(vocab)))
+                    main.append(index == 0)
         levels = tuple(
             (
                 tuple(per_level[level][0]),
                 np.asarray(per_level[level][1], dtype=np.int64),
                 np.asarray(per_level[level][2], dtype=np.int64),
+                np.asarray(per_level[level][3], dtype=bool),
             )
             for level in LEVELS
         )
         known = {code for codes in target_codes for code in codes}
-        known.update(node for vocab, _, _ in levels for node in vocab)
+        known.update(node for vocab, *_ in levels for node in vocab)
         return cls(len(target_codes), levels, frozenset(known))
 
-    def scores(self, profile: CpvProfile, depth_weights: Sequence[float]) -> np.ndarray:
-        """Same values as ``profile.overlap(codes, depth_weights)[0]`` for every target."""
+    def scores(
+        self, profile: CpvProfile, depth_weights: Sequence[float], secondary: float = 1.0
+    ) -> np.ndarray:
+        """Same values as ``profile.overlap(codes, depth_weights, secondary)[0]`` per target."""
         total = np.zeros(self.size, dtype=np.float32)
-        for level, weight, (vocab, targets, nodes) in zip(
+        for level, weight, (vocab, targets, nodes, main) in zip(
             LEVELS, depth_weights, self.levels, strict=False
         ):
             known = profile.levels.get(level, {})
@@ -263,6 +283,6 @@ class CpvNodeIndex:
                 continue
             conf = np.asarray([known.get(node, 0.0) for node in vocab], dtype=np.float32)
             best = np.zeros(self.size, dtype=np.float32)
-            np.maximum.at(best, targets, conf[nodes])
+            np.maximum.at(best, targets, conf[nodes] * np.where(main, 1.0, secondary))
             total += weight * best
         return total

@@ -69,6 +69,7 @@ class ScoringWeights:
     cpv: float = 6.0
     dense_top_units: int = 2
     cpv_depth_weights: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 0.0)
+    secondary_code_weight: float = 1.0
     feedback_notices: int = 5
     label_share: float = 0.0
     label_codes_per_unit: int = 5
@@ -172,10 +173,13 @@ def lexical_scores(batch: NoticeBatch, index: BM25Index, query: str) -> np.ndarr
 
 
 def cpv_scores(
-    batch: NoticeBatch, profile: CpvProfile, depth_weights: tuple[float, ...]
+    batch: NoticeBatch,
+    profile: CpvProfile,
+    depth_weights: tuple[float, ...],
+    secondary: float = 1.0,
 ) -> np.ndarray:
     """CPV overlap of every target's codes with the member's profile."""
-    return batch.cpv_nodes.scores(profile, depth_weights)
+    return batch.cpv_nodes.scores(profile, depth_weights, secondary)
 
 
 def pool_stats(values: np.ndarray, pool: np.ndarray) -> tuple[float, float]:
@@ -229,15 +233,18 @@ def member_context(
         lex = lexical_scores(batch, lexical, member.query)
     dense_stats, lex_stats = pool_stats(dense, pool), pool_stats(lex, pool)
     first = weights.dense * _z(dense, dense_stats) + weights.lexical * _z(lex, lex_stats)
+    from_notices = notice_evidence(_ranked_codes(batch, first), top=weights.feedback_notices)
     if label_evidence is None:
-        label_evidence = member_label_evidence(member, labels, weights, batch)
+        # Labels weigh nothing next to notice evidence when label_share is 0.
+        needed = weights.label_share > 0 or not from_notices
+        label_evidence = member_label_evidence(member, labels, weights, batch) if needed else []
     profile = infer_profile(
         labels=label_evidence,
-        notices=notice_evidence(_ranked_codes(batch, first), top=weights.feedback_notices),
+        notices=from_notices,
         declared=member.member.cpv,
         label_share=weights.label_share,
     )
-    cpv = cpv_scores(batch, profile, weights.cpv_depth_weights)
+    cpv = cpv_scores(batch, profile, weights.cpv_depth_weights, weights.secondary_code_weight)
     return MemberContext(profile, (dense_stats, lex_stats, pool_stats(cpv, pool)))
 
 
@@ -323,7 +330,9 @@ def rank_notices(
         context = member_context(
             member, batch, lexical, weights, labels=labels, dense=dense, lex=lex
         )
-    cpv = cpv_scores(batch, context.profile, weights.cpv_depth_weights)
+    cpv = cpv_scores(
+        batch, context.profile, weights.cpv_depth_weights, weights.secondary_code_weight
+    )
     score, parts = fused_scores(dense, lex, cpv, context, weights)
     keys = batch.keys()
     kept: dict[str, tuple[float, int, tuple[AppliedFilter, ...]]] = {}
@@ -349,7 +358,11 @@ def rank_notices(
         reasons = MatchReason(
             passages=_passage_pairs(batch, member, target),
             cpv=tuple(
-                context.profile.overlap(batch.target_codes[target], weights.cpv_depth_weights)[1]
+                context.profile.overlap(
+                    batch.target_codes[target],
+                    weights.cpv_depth_weights,
+                    weights.secondary_code_weight,
+                )[1]
             ),
             lexical_terms=tuple(lexical.matched_terms(member.query, keys[target])[:8])
             if keys[target] in lexical

@@ -79,8 +79,8 @@ def brute_force_best(request: AssemblyRequest) -> float | None:
     return best
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(assembly_requests(max_candidates=6, max_requirements=6, max_team=3))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(assembly_requests(max_candidates=6, max_requirements=6, max_team=4))
 def test_assemble_best_equals_brute_force(request: AssemblyRequest) -> None:
     expected = brute_force_best(request)
     if expected is None:

@@ -66,6 +66,20 @@ def test_label_share_mixes_label_and_notice_evidence() -> None:
     assert profile.levels[2] == {"80000000": 0.25, "79000000": 0.75}
 
 
+def test_secondary_codes_count_less_than_the_main_code() -> None:
+    profile = infer_profile(notices=[("79416000", 1.0)])
+    main, _ = profile.overlap(["79416000", "45233141"], (1.0, 1.0, 1.0, 1.0), secondary=0.5)
+    other, overlaps = profile.overlap(["45233141", "79416000"], (1.0, 1.0, 1.0, 1.0), 0.5)
+    assert other == pytest.approx(main / 2)
+    assert overlaps and not any(o.main for o in overlaps)
+
+
+def test_deep_nodes_keep_the_share_of_evidence_that_reaches_them() -> None:
+    profile = infer_profile(notices=[("72000000", 1.0), ("73100000", 0.5)])
+    assert profile.levels[2] == {"72000000": 1.0, "73000000": 0.5}
+    assert profile.levels[3] == {"73100000": 0.5}
+
+
 def test_node_index_scores_equal_the_profile_overlap() -> None:
     targets = [("79311000", "79341000"), ("45233141",), (), ("79000000",), ("80530000",)]
     profile = infer_profile(
@@ -74,8 +88,10 @@ def test_node_index_scores_equal_the_profile_overlap() -> None:
         label_share=0.5,
     )
     weights = (0.5, 1.0, 1.0, 0.25)
-    expected = [profile.overlap(codes, weights)[0] for codes in targets]
-    assert CpvNodeIndex.build(targets).scores(profile, weights) == pytest.approx(expected)
+    index = CpvNodeIndex.build(targets)
+    for secondary in (1.0, 0.5):
+        expected = [profile.overlap(codes, weights, secondary)[0] for codes in targets]
+        assert index.scores(profile, weights, secondary) == pytest.approx(expected)
     assert "79310000" in CpvNodeIndex.build(targets).known
 
 

@@ -17,7 +17,7 @@ from app.matching.batch import MemberEvidence, NoticeBatch, build_batch, build_m
 from app.matching.cpv_inference import CpvLabelIndex
 from app.matching.filters import apply_filters, departments_of, passes
 from app.matching.lexical import BM25Index, notice_documents
-from app.matching.scoring import Match, ScoringWeights, rank_notices
+from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
 from app.matching.units import member_units
 from ingest.normalise.cpv import cpv_labels, shared_depth
 from ingest.normalise.text import fold
@@ -240,7 +240,7 @@ def test_lots_are_scored_and_the_best_target_is_kept() -> None:
     assert lot2.score > lot1.score
 
 
-def test_label_index_and_weights_are_used() -> None:
+def test_profile_comes_from_labels_without_notice_feedback() -> None:
     labels = cpv_labels()
     codes = [c for c in labels if c[:2] in {"45", "79", "71"}]
     encoder = TrigramEncoder()
@@ -249,12 +249,23 @@ def test_label_index_and_weights_are_used() -> None:
         encoder.encode([labels[c].en for c in codes]),
         codes,
     )
+    batch, lexical = _prepared()
+    evidence = build_member(FACILITATOR_FR, encoder)
     only_labels = replace(ScoringWeights(), feedback_notices=0)
-    matches = _rank(FACILITATOR_FR, labels=index, weights=only_labels)
-    assert _position(matches, CONCERTATION) < _position(matches, ROADWORKS)
+    context = member_context(evidence, batch, lexical, only_labels, labels=index)
+    nodes = context.profile.codes()
+    assert nodes and all(node.code in batch.cpv_nodes.known for node in nodes)
+    assert {node.code[:2] for node in nodes} <= {"45", "79", "71"}
+    empty = member_context(evidence, batch, lexical, only_labels)
+    assert empty.profile.codes() == []
+    matches = rank_notices(evidence, batch, lexical, only_labels, context=empty, now=NOW)
+    assert all(m.reasons.cpv == () for m in matches)
+
+
+def test_zero_cpv_weight_leaves_the_cpv_part_out() -> None:
     no_cpv = replace(ScoringWeights(), cpv=0.0)
     for match in _rank(FACILITATOR_FR, weights=no_cpv):
-        assert match.reasons.signals[5] == ("cpv_part", 0.0)
+        assert dict(match.reasons.signals)["cpv_part"] == 0.0
 
 
 class UseEncoder:

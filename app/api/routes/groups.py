@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from app.api.deps import AdminPrincipal, CurrentPrincipal, SessionDep, require, unprocessable
+from app.api.params import GroupIdPath
 from app.auth import policy
 from app.groups import service
 from app.members.checks import InvalidInputError
@@ -16,8 +15,6 @@ from models.group import Group, Procedure
 from models.schema import GroupRow
 
 router = APIRouter(prefix="/api/groups", tags=["groups"])
-
-GroupIdPath = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
 
 
 class GroupPublic(BaseModel):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
 from app.api.deps import CurrentPrincipal, NowDep, SessionDep, require, unprocessable
+from app.api.params import MemberIdPath, NoticeIdPath
 from app.auth import policy
 from app.groups.service import members_led_by
 from app.intentions import service
@@ -18,11 +19,6 @@ from models.consortium import IntentionRole
 from models.schema import IntentionEventRow, IntentionRow
 
 router = APIRouter(prefix="/api/notices", tags=["intentions"])
-
-NoticeIdPath = Annotated[
-    str, Path(min_length=3, max_length=200, pattern=r"^[a-z][a-z0-9_-]*:[^\s\x00]+$")
-]
-MemberIdPath = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
 
 
 class IntentionPublic(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +17,7 @@ from app.api.deps import (
     require,
     unprocessable,
 )
+from app.api.params import MemberIdPath
 from app.api.routes.intentions import IntentionPublic
 from app.auth import policy
 from app.intentions.service import member_intentions
@@ -26,8 +27,6 @@ from models.member import Member, MemberUpdate
 from models.schema import MemberRow
 
 router = APIRouter(prefix="/api/members", tags=["members"])
-
-MemberIdPath = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
 
 
 class MemberPublic(Member):

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from app.api.deps import AUTHENTICATED, NowDep, SessionDep
+from app.api.params import NoticeIdPath, SearchText
 from app.notices.queries import NoticeFilter, get_notice, list_notices, present
 from models.notice import Notice
 
 router = APIRouter(prefix="/api/notices", tags=["notices"], dependencies=[AUTHENTICATED])
-
-NoticeIdPath = Annotated[
-    str, Path(min_length=3, max_length=200, pattern=r"^[a-z][a-z0-9_-]*:\S(.*\S)?$")
-]
 
 
 class NoticesPublic(BaseModel):
@@ -31,7 +28,7 @@ class NoticesPublic(BaseModel):
 def read_notices(
     session: SessionDep,
     now: NowDep,
-    q: Annotated[str | None, Query(max_length=200, description="Words in title or buyer")] = None,
+    q: SearchText = None,
     cpv: Annotated[str | None, Query(pattern=r"^\d{2,8}$", description="CPV code prefix")] = None,
     open_only: Annotated[bool, Query(description="Only notices still open")] = False,
     source: Annotated[str | None, Query(pattern=r"^[a-z]+$", max_length=20)] = None,

@@ -1,0 +1,18 @@
+"""Path and query parameter types shared by several routers (one definition each)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+# NUL characters are excluded everywhere: PostgreSQL refuses them in text.
+NOTICE_ID_PATTERN = r"^[a-z][a-z0-9_-]*:[^\s\x00](?:[^\x00]*[^\s\x00])?$"
+PLAIN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+
+NoticeIdPath = Annotated[str, Path(min_length=3, max_length=200, pattern=NOTICE_ID_PATTERN)]
+MemberIdPath = Annotated[str, Path(max_length=100, pattern=PLAIN_ID_PATTERN)]
+GroupIdPath = Annotated[str, Path(max_length=100, pattern=PLAIN_ID_PATTERN)]
+SearchText = Annotated[
+    str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="Words to look for")
+]
