@@ -11,6 +11,7 @@ from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
+from app.search.background import BackgroundIndexer
 
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
@@ -20,9 +21,14 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = context is None
         app.state.context = context or AppContext.open(settings or get_settings())
+        indexing = BackgroundIndexer(
+            app.state.context, app.state.context.settings.index_sync_seconds
+        )
+        indexing.start()
         try:
             yield
         finally:
+            indexing.stop()
             if owned:
                 app.state.context.close()
 

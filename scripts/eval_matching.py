@@ -68,13 +68,14 @@ class UseAdapter:
     def encode(self, texts: list[str]) -> np.ndarray:
         rows = [np.asarray(self._model.encode(texts[i : i + 32])) for i in range(0, len(texts), 32)]
         out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self.dimension))
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        unit: np.ndarray = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return unit
 
 
 def load_encoder() -> Any:
     """The application's embedder when it exists, else the local adapter."""
     try:
-        from app.search.embedder import load_embedder  # type: ignore[import-not-found]
+        from app.search.embedder import load_embedder
     except ImportError:
         return UseAdapter()
     return load_embedder("use")
@@ -252,7 +253,7 @@ def main() -> None:
             ("  dense only", system(p, replace(weights, lexical=0.0, cpv=0.0))),
             ("  dense + lexical (no CPV)", system(p, replace(weights, cpv=0.0))),
             ("  CPV from labels only", system(p, replace(weights, feedback_notices=0))),
-            ("  CPV from notices only", system(p, replace(weights, label_share=0.0))),
+            ("  CPV labels mixed in (share 0.25)", system(p, replace(weights, label_share=0.25))),
         ]
     print(f"\n{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8} {'s/member':>9}")
     per_member: list[tuple[str, np.ndarray]] = []

@@ -49,6 +49,7 @@ START = ScoringWeights(
     cpv=1.0,
     dense_top_units=2,
     cpv_depth_weights=(1.0, 1.0, 1.0, 1.0),
+    secondary_code_weight=1.0,
     feedback_notices=10,
     label_share=0.5,
     label_codes_per_unit=5,
@@ -76,6 +77,10 @@ GRID: dict[str, Sequence[Any]] = {
 JOINT = ("cpv", "feedback_notices", "label_share")
 MIN_GAIN = 0.005
 MAX_ROUNDS = 4
+assert {f.name for f in dataclasses.fields(ScoringWeights)} == {"dense", *GRID}, (
+    "GRID must cover every knob and START must set each one explicitly: "
+    "the search may not start from the defaults it produces"
+)
 
 
 class Evaluator:
@@ -116,7 +121,8 @@ class Evaluator:
     def metrics(self, members: Sequence[str], w: ScoringWeights) -> np.ndarray:
         self.evaluations += 1
         rows = [metrics(self.ranking(m, w), self.p.qrels[m]) for m in members]
-        return np.asarray(rows).mean(axis=0)
+        mean: np.ndarray = np.asarray(rows).mean(axis=0)
+        return mean
 
     def objective(self, members: Sequence[str], w: ScoringWeights) -> float:
         mean = self.metrics(members, w)
@@ -126,8 +132,8 @@ class Evaluator:
 def search(ev: Evaluator, members: Sequence[str]) -> tuple[ScoringWeights, float]:
     """Joint grid over ``JOINT``, then coordinate ascent over ``GRID``, on ``members``."""
     best, best_value = START, ev.objective(members, START)
-    for values in itertools.product(*(GRID[knob] for knob in JOINT)):
-        candidate = dataclasses.replace(best, **dict(zip(JOINT, values, strict=True)))
+    for combination in itertools.product(*(GRID[knob] for knob in JOINT)):
+        candidate = dataclasses.replace(best, **dict(zip(JOINT, combination, strict=True)))
         if candidate != best:
             score = ev.objective(members, candidate)
             if score > best_value + MIN_GAIN:

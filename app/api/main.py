@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import groups, health, intentions, members, notices, tokens
+from app.api.routes import consortia, drafts, groups, health, intentions, members, notices, tokens
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -11,3 +11,5 @@ api_router.include_router(members.router)
 api_router.include_router(groups.router)
 api_router.include_router(intentions.router)
 api_router.include_router(tokens.router)
+api_router.include_router(consortia.router)
+api_router.include_router(drafts.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import StringConstraints
 
 # NUL characters are excluded everywhere: PostgreSQL refuses them in text.
 NOTICE_ID_PATTERN = r"^[a-z][a-z0-9_-]*:[^\s\x00](?:[^\x00]*[^\s\x00])?$"
@@ -16,3 +17,15 @@ GroupIdPath = Annotated[str, Path(max_length=100, pattern=PLAIN_ID_PATTERN)]
 SearchText = Annotated[
     str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="Words to look for")
 ]
+
+# Draft ids are UUIDs. No dot: ``x.md`` is never an id (the drafts router also declares
+# ``/api/drafts/{draft_id}.md`` and the other formats before ``/api/drafts/{draft_id}``).
+DRAFT_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+DraftIdPath = Annotated[str, Path(max_length=64, pattern=DRAFT_ID_PATTERN)]
+GroupIdQuery = Annotated[
+    str | None, Query(max_length=100, pattern=PLAIN_ID_PATTERN, description="Only this group's")
+]
+GroupIdField = Annotated[str, StringConstraints(max_length=100, pattern=PLAIN_ID_PATTERN)]
+"""A group id in a request body."""
+LotIdField = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+"""A lot id in a request body (lot ids are the sources' own, any text but NUL)."""

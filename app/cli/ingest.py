@@ -10,6 +10,7 @@ import httpx
 import typer
 
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
+from app.cli.index import LOCKED, sync_index
 from app.cli.progress import progress
 from app.core.config import Settings
 from app.core.context import AppContext
@@ -85,6 +86,7 @@ def ingest_command(
                 today=datetime.now(UTC).date(),
                 on_record=tick,
             )
+        _index_new_notices(context)
     total = result.total()
     report = {
         **total.counts(),
@@ -125,12 +127,19 @@ def ingest_file_command(
     """Ingest BOAMP, TED, eForms, DECP or notice JSON lines files."""
     with open_context(verbose=verbose) as context:
         total, unreadable = ingest_paths(context, paths)
+        _index_new_notices(context)
     report: dict[str, object] = {**total.counts()}
     if unreadable:
         report["unreadable_files"] = unreadable
     _print_summary(report, as_json)
     if unreadable and len(unreadable) == len(paths):
         raise typer.Exit(code=1)
+
+
+def _index_new_notices(context: AppContext) -> None:
+    """Make new notices searchable now, unless a running server owns the index."""
+    if sync_index(context) is None:
+        typer.echo(LOCKED, err=True)
 
 
 def _print_summary(report: dict[str, object], as_json: bool) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from app.cli.consortia import consortia_command
+from app.cli.draft import draft_command
 from app.cli.groups import groups_app
+from app.cli.index import index_app
 from app.cli.ingest import ingest_command, ingest_file_command
 from app.cli.members import members_app
 from app.cli.notices import notices_app
@@ -21,9 +24,12 @@ cli.command("serve")(serve_command)
 cli.command("ingest")(ingest_command)
 cli.command("ingest-file")(ingest_file_command)
 cli.add_typer(notices_app, name="notices")
+cli.add_typer(index_app, name="index")
 cli.add_typer(members_app, name="members")
 cli.add_typer(groups_app, name="groups")
 cli.add_typer(tokens_app, name="token")
+cli.command("consortia")(consortia_command)
+cli.command("draft")(draft_command)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from app.cli.common import VerboseOption, open_context
+from app.cli.index import LOCKED, sync_index
 from app.cli.ingest import ingest_paths
 from app.core.config import get_settings
 from app.core.logging import configure_logging
@@ -34,6 +35,7 @@ def demo_command(
     with open_context(verbose=verbose) as context:
         summary, unreadable = ingest_paths(context, bundled_notice_files())
         people = demo_people(context)
+        indexed = sync_index(context)
     typer.echo(
         f"demo data: {summary.ingested} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.skipped} skipped, "
@@ -42,6 +44,10 @@ def demo_command(
     )
     for problem in unreadable:
         typer.echo(f"not loaded: {problem}", err=True)
+    if indexed is None:
+        typer.echo(LOCKED, err=True)
+    else:
+        typer.echo(f"index: {indexed.notices} notices, {indexed.members} members", err=True)
     typer.echo("\n".join(people), err=True)
     if not load_only:
         typer.echo(f"serving on http://{host}:{port} (OpenAPI at /docs)", err=True)

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     http_max_attempts: int = Field(default=5, ge=1, le=20)
     http_max_wait_seconds: float = Field(default=60.0, gt=0)
     user_agent: str = "Cotender/0.1 (open-source tender matching for cooperatives)"
+    index_sync_seconds: float = Field(default=5.0, gt=0)
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     environment: str = "development"
     log_level: str = "WARNING"

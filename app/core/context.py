@@ -11,16 +11,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 from app.core.db import create_db_engine, migrate, session_factory
 from app.search.embedder import Embedder, load_embedder
+from app.search.index import VectorIndex, open_index
 
 
 @dataclass
 class AppContext:
-    """What every entry point needs: settings, a migrated engine, sessions, the embedder."""
+    """What every entry point needs: settings, the store, the embedder and the vector index."""
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     _embedder: Embedder | None = field(default=None, repr=False)
+    _index: VectorIndex | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -39,6 +41,23 @@ class AppContext:
                 self._embedder = load_embedder(self.settings.embedder)
             return self._embedder
 
+    @property
+    def index(self) -> VectorIndex:
+        """The vector index, opened on first use.
+
+        Raises ``IndexLockedError`` when another process owns the embedded index;
+        callers then leave indexing to that process.
+        """
+        embedder = self.embedder
+        with self._lock:
+            if self._index is None:
+                self._index = open_index(self.settings, embedder.dimension)
+            return self._index
+
     def close(self) -> None:
-        """Release database connections."""
+        """Release the vector index and database connections."""
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
         self.engine.dispose()

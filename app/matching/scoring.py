@@ -15,6 +15,14 @@ Three signals per target (a whole notice, or one of its lots):
 Each signal is standardised per member (z-score over the member's whole pool of
 notices: raw scales differ between members, BM25 grows with text length) and
 the weighted sum is the score. A notice gives one match: its best target.
+
+Wiring: build the :class:`~app.matching.batch.NoticeBatch` and the BM25 index
+over every stored notice (closed ones too) once per index version; compute a
+member's :class:`MemberContext` over it once per member and index version. Then
+``match member`` is ``rank_notices(member, pool_batch, index, context=...)``
+and ``match notice`` is, for each member, ``rank_notices(member,
+one_notice_batch, index, context=..., per_lot=True)``: the context carries the
+pool's scales, so scores agree with the member's own list.
 """
 
 from __future__ import annotations
@@ -46,30 +54,32 @@ from models.notice import Nature
 class ScoringWeights:
     """Fusion weights and knobs; the defaults are the output of ``scripts/tune_matching.py``.
 
-    Tuned on ``data/devset`` (12 members, 2,555 notices): nDCG@10 0.970 on all
-    members, 0.955 in leave-one-member-out cross-validation.
+    Tuned on ``data/devset`` (12 members, 2,555 notices): nDCG@10 0.980 on all
+    members, 0.965 in leave-one-member-out cross-validation.
 
     - ``dense``, ``lexical``, ``cpv``: weights of the standardised signals. Only
-      ratios matter (dense is held at 1). ``cpv`` 6 makes the CPV profile decide
+      ratios matter (dense is held at 1). ``cpv`` 3 lets the CPV profile decide
       which classes come first and the text signals order notices within them.
     - ``dense_top_units``: the dense score is the mean of this many best unit maxima.
     - ``cpv_depth_weights``: weight of an overlap at depth 2, 3, 4 and 5 (division,
       group, class, category); overlaps are summed over depths, so a notice in the
       member's class scores at 2, 3 and 4.
+    - ``secondary_code_weight``: a notice's codes after its main one count this much.
     - ``feedback_notices``: how many best text matches lend their main CPV code to
       the member's profile (0: labels only).
     - ``label_share``: share of label evidence in the profile when notice evidence
-      exists (labels are used alone when it does not, e.g. an empty pool).
+      exists. Tuned to 0: on the devset, labels add nothing once notices speak, so
+      they serve when no notice does (an empty pool, ``feedback_notices`` 0).
     - ``label_codes_per_unit``, ``label_lexical_share``: how many codes each unit
       takes from the CPV labels, and the weight of BM25 next to the cosine there.
     """
 
     dense: float = 1.0
     lexical: float = 0.5
-    cpv: float = 6.0
+    cpv: float = 3.0
     dense_top_units: int = 2
-    cpv_depth_weights: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 0.0)
-    secondary_code_weight: float = 1.0
+    cpv_depth_weights: tuple[float, float, float, float] = (0.5, 1.0, 1.0, 0.0)
+    secondary_code_weight: float = 0.5
     feedback_notices: int = 5
     label_share: float = 0.0
     label_codes_per_unit: int = 5
@@ -136,7 +146,12 @@ class MatchReason:
 
 @dataclass(frozen=True)
 class Match:
-    """One scored target: a notice (``lot`` None) or one of its lots."""
+    """One scored target: a notice (``lot`` None) or one of its lots.
+
+    ``score`` is the weighted sum of the member's standardised signals: 0 is an
+    average notice for that member, higher is better; comparable across one
+    member's matches, and across members only roughly.
+    """
 
     notice_id: str
     lot: str | None

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.core.context import AppContext
+from app.core.db import transaction
+from app.drafting.service import create_draft
 from app.main import create_app
+from models.consortium import LegalForm, Proposal, ProposalMember, TeamRole
 from tests.utils.auth import bearer, make_token
 from tests.utils.people import (
     GROUP_MEMBER,
@@ -45,6 +49,25 @@ def _with(expected: dict[str, int], **changes: int) -> dict[str, int]:
 def _new_member_token(context: AppContext) -> dict[str, str]:
     token = make_token(context, member_id=GROUP_MEMBER)
     return {"token_id": token.split("_")[1]}
+
+
+def _new_draft(context: AppContext) -> dict[str, str]:
+    """A stored draft of the sample group for NOTICE (a one-member team, no solver)."""
+    member = ProposalMember(member_id=SAMPLE_LEAD, role=TeamRole.mandataire, lots=["1"], share=1)
+    proposal = Proposal(
+        members=[member], mandataire=SAMPLE_LEAD, legal_form=LegalForm.cae, coverage=1, score=1
+    )
+    with transaction(context.sessions) as session:
+        row = create_draft(
+            session=session,
+            notice_id=NOTICE,
+            group_id=SAMPLE_GROUP,
+            proposal=proposal,
+            actor="test",
+            today=datetime.now(UTC).date(),
+            now=datetime.now(UTC),
+        )
+    return {"draft_id": row.id}
 
 
 def _group_document(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
@@ -104,6 +127,18 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("DELETE", "/api/tokens/{token_id}"): Cell(
         _with(SELF_OR_ADMIN, self=204, admin=204), params=_new_member_token
     ),
+    ("POST", "/api/notices/{notice_id}/consortia"): Cell(
+        GROUP_LEADS, body=lambda _c, _a: {"group_id": SAMPLE_GROUP}
+    ),
+    ("POST", "/api/notices/{notice_id}/drafts"): Cell(
+        _with(GROUP_LEADS, lead=201, admin=201),
+        body=lambda _c, _a: {"group_id": SAMPLE_GROUP, "proposal": 0},
+    ),
+    ("GET", "/api/notices/{notice_id}/drafts"): Cell(ANY_TOKEN),
+    ("GET", "/api/drafts/{draft_id}"): Cell(GROUP_READERS, params=_new_draft),
+    ("GET", "/api/drafts/{draft_id}.md"): Cell(GROUP_READERS, params=_new_draft),
+    ("GET", "/api/drafts/{draft_id}.docx"): Cell(GROUP_READERS, params=_new_draft),
+    ("GET", "/api/drafts/{draft_id}.ics"): Cell(GROUP_READERS, params=_new_draft),
 }
 
 

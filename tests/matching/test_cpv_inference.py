@@ -24,7 +24,8 @@ def _trigram_vectors(texts: list[str], dim: int = 256) -> np.ndarray:
         padded = f"  {fold(text)}  "
         for i in range(len(padded) - 2):
             out[row, zlib.crc32(padded[i : i + 3].encode()) % dim] += 1.0
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    unit: np.ndarray = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    return unit
 
 
 def test_ancestors_skip_levels_whose_digit_is_zero() -> None:

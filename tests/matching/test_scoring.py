@@ -71,7 +71,8 @@ class TrigramEncoder:
             padded = f"  {fold(text)}  "
             for i in range(len(padded) - 2):
                 out[row, zlib.crc32(padded[i : i + 3].encode()) % self.dimension] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        unit: np.ndarray = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        return unit
 
 
 @cache
@@ -290,3 +291,18 @@ def test_real_encoder_ranks_participation_first(member: Member) -> None:
     matches = rank_notices(build_member(member, encoder), batch, _lexical(_pool()), now=NOW)
     assert _position(matches, CONCERTATION) < 3
     assert _position(matches, CONCERTATION) < _position(matches, ROADWORKS)
+
+
+def test_one_notice_scored_with_the_pool_context_keeps_its_pool_score() -> None:
+    batch, lexical = _prepared()
+    evidence = build_member(FACILITATOR_FR, TrigramEncoder())
+    weights = ScoringWeights()
+    context = member_context(evidence, batch, lexical, weights)
+    in_pool = next(
+        m for m in rank_notices(evidence, batch, lexical, now=NOW) if m.notice_id == CONCERTATION
+    )
+    alone = build_batch([n for n in _pool() if n.id == CONCERTATION], TrigramEncoder())
+    [single] = rank_notices(evidence, alone, lexical, context=context, now=NOW, per_lot=True)
+    assert single.notice_id == CONCERTATION
+    assert single.score == pytest.approx(in_pool.score, rel=1e-5)
+    assert single.reasons.cpv == in_pool.reasons.cpv

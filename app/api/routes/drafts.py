@@ -1,0 +1,273 @@
+"""Response drafts: generate one from a proposal, read it as JSON, Markdown, DOCX or ICS.
+
+``POST /api/notices/{notice_id}/drafts`` takes ``{"group_id", "proposal"}`` where
+``proposal`` is either a whole proposal (typically one posted back from
+``POST /api/notices/{notice_id}/consortia``) or an integer index into the
+proposals computed afresh with the same body's ``max_members`` and ``lots`` (0:
+the best; those two fields matter only with an index). Each generation stores a
+new version; older versions stay readable.
+
+Access: the group's leads and admins generate drafts; the group's members may read
+them (they write the sections), as may admins. Reading a draft of another group
+answers 404, as for an unknown id, so ids reveal nothing; a caller in no group
+gets 403 at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy.orm import Session
+
+from app.api.deps import ContextDep, CurrentPrincipal, NowDep, SessionDep, require, unprocessable
+from app.api.params import DraftIdPath, GroupIdQuery, NoticeIdPath
+from app.api.routes.consortia import ConsortiaIn, prepared_or_error, run_assembly
+from app.auth import policy
+from app.auth.principal import Principal
+from app.consortia import service as consortia_service
+from app.core.context import AppContext
+from app.drafting import service
+from app.drafting.errors import DraftError
+from app.drafting.render_docx import render_docx
+from app.drafting.render_ics import render_ics
+from app.drafting.render_markdown import render_markdown
+from app.members.checks import InvalidInputError
+from ingest.normalise.dates import PARIS
+from models.consortium import LegalForm, Proposal
+from models.draft import Draft
+from models.schema import DraftRow, GroupRow
+
+router = APIRouter(tags=["drafts"])
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class DraftIn(ConsortiaIn):
+    """The group, and the proposal to draft: a whole proposal or an index (0: the best)."""
+
+    proposal: Annotated[StrictInt, Field(ge=0, le=49)] | Proposal = Field(
+        description="A proposal from POST /consortia, or the index of one in a fresh "
+        "computation with this body's max_members and lots"
+    )
+
+
+class DraftLinks(BaseModel):
+    """Where to read a draft in each format."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    json_: str = Field(alias="json")
+    markdown: str
+    docx: str
+    ics: str
+
+    @classmethod
+    def of(cls, draft_id: str) -> DraftLinks:
+        """The links of a stored draft."""
+        base = f"/api/drafts/{draft_id}"
+        return cls.model_validate(
+            {"json": base, "markdown": f"{base}.md", "docx": f"{base}.docx", "ics": f"{base}.ics"}
+        )
+
+
+class DraftSummary(BaseModel):
+    """A stored version of a draft, without its content."""
+
+    draft_id: str
+    version: int
+    notice_id: str
+    group_id: str
+    mandataire: str | None
+    legal_form: LegalForm | None
+    created_by: str
+    created_at: datetime
+    links: DraftLinks
+
+    @classmethod
+    def of(cls, row: DraftRow) -> DraftSummary:
+        """The summary of a stored draft."""
+        legal_form = row.proposal.get("legal_form")
+        return cls(
+            draft_id=row.id,
+            version=row.version,
+            notice_id=row.notice_id,
+            group_id=row.group_id,
+            mandataire=row.proposal.get("mandataire"),
+            legal_form=LegalForm(legal_form) if legal_form in set(LegalForm) else None,
+            created_by=row.created_by,
+            created_at=row.created_at,
+            links=DraftLinks.of(row.id),
+        )
+
+
+class DraftCreated(DraftSummary):
+    """A new draft version: its id, version, links and content."""
+
+    draft: Draft
+
+
+def _proposal(
+    body: DraftIn, notice_id: str, session: Session, context: AppContext, now: datetime
+) -> Proposal:
+    """The proposal to draft: the one given, or the one at the given index."""
+    if isinstance(body.proposal, Proposal):
+        return body.proposal
+    prepared = prepared_or_error(
+        lambda: consortia_service.prepare_assembly(
+            session=session,
+            notice_id=notice_id,
+            group_id=body.group_id,
+            max_members=body.max_members,
+            lots=body.lots,
+            embedder=context.embedder,
+            now=now,
+        )
+    )
+    proposals, reasons = run_assembly(prepared)
+    if body.proposal >= len(proposals):
+        why = " ".join(reasons) or f"there are {len(proposals)} proposal(s)"
+        message = f"no proposal {body.proposal}: {why}"
+        field = {"field": "body.proposal", "message": message}
+        raise HTTPException(status_code=422, detail={"message": message, "fields": [field]})
+    return proposals[body.proposal]
+
+
+@router.post(
+    "/api/notices/{notice_id}/drafts",
+    status_code=201,
+    response_model=DraftCreated,
+    response_model_by_alias=True,
+)
+def create_draft(
+    notice_id: NoticeIdPath,
+    body: DraftIn,
+    session: SessionDep,
+    context: ContextDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
+    response: Response,
+) -> DraftCreated:
+    """Generate and store a new version of the group's draft for the notice."""
+    require(policy.can_lead_group(principal, body.group_id))
+    proposal = _proposal(body, notice_id, session, context, now)
+    try:
+        row = service.create_draft(
+            session=session,
+            notice_id=notice_id,
+            group_id=body.group_id,
+            proposal=proposal,
+            actor=principal.actor,
+            today=now.astimezone(PARIS).date(),
+            now=now,
+        )
+    except service.DraftNotFoundError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    except consortia_service.NoticeNotOpenError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from error
+    except InvalidInputError as error:
+        raise unprocessable(error) from error
+    except DraftError as error:
+        field = {"field": error.field, "message": error.message}
+        raise HTTPException(
+            status_code=422, detail={"message": str(error), "fields": [field]}
+        ) from error
+    session.commit()
+    response.headers["Location"] = f"/api/drafts/{row.id}"
+    return DraftCreated(**dict(DraftSummary.of(row)), draft=service.draft_of(row))
+
+
+@router.get("/api/notices/{notice_id}/drafts", response_model=list[DraftSummary])
+def read_notice_drafts(
+    notice_id: NoticeIdPath,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    group_id: GroupIdQuery = None,
+) -> list[DraftSummary]:
+    """Retrieve the drafts of a notice the caller may read (one group's, if asked), by version."""
+    if group_id is not None:
+        require(policy.can_read_group(principal, group_id))
+        if session.get(GroupRow, group_id) is None:
+            raise HTTPException(status_code=404, detail=f"group {group_id} not found")
+    groups = None if principal.is_admin else principal.groups
+    if group_id is not None:
+        groups = frozenset({group_id})
+    rows = service.list_drafts(session=session, notice_id=notice_id, group_ids=groups)
+    if rows is None:
+        raise HTTPException(status_code=404, detail=f"notice {notice_id} not found")
+    return [DraftSummary.of(row) for row in rows]
+
+
+def _readable(session: Session, principal: Principal, draft_id: str) -> DraftRow:
+    """The draft if the caller may read it; 404 alike for unknown and other groups' drafts."""
+    require(principal.is_admin or bool(principal.groups))
+    row = service.get_draft(session, draft_id)
+    if row is None or not policy.can_read_group(principal, row.group_id):
+        raise HTTPException(status_code=404, detail=f"draft {draft_id} not found")
+    return row
+
+
+def _filename(row: DraftRow, extension: str) -> str:
+    return f"draft-{_UNSAFE.sub('-', row.notice_id)}-{row.group_id}-v{row.version}.{extension}"
+
+
+# The format routes come before ``/api/drafts/{draft_id}``, which would match them too.
+@router.get(
+    "/api/drafts/{draft_id}.md",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {}}, "description": "The draft in Markdown"}},
+)
+def read_draft_markdown(
+    draft_id: DraftIdPath, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """Retrieve a draft as Markdown."""
+    row = _readable(session, principal, draft_id)
+    return Response(
+        render_markdown(service.draft_of(row)),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{_filename(row, "md")}"'},
+    )
+
+
+@router.get(
+    "/api/drafts/{draft_id}.docx",
+    response_class=Response,
+    responses={200: {"content": {DOCX_TYPE: {}}, "description": "The draft as a Word file"}},
+)
+def read_draft_docx(
+    draft_id: DraftIdPath, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """Retrieve a draft as a Word document."""
+    row = _readable(session, principal, draft_id)
+    return Response(
+        render_docx(service.draft_of(row)),
+        media_type=DOCX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{_filename(row, "docx")}"'},
+    )
+
+
+@router.get(
+    "/api/drafts/{draft_id}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "The retro-planning"}},
+)
+def read_draft_ics(
+    draft_id: DraftIdPath, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """Retrieve a draft's retro-planning as an iCalendar file."""
+    row = _readable(session, principal, draft_id)
+    return Response(
+        render_ics(service.draft_of(row)),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(row, "ics")}"'},
+    )
+
+
+@router.get("/api/drafts/{draft_id}", response_model=Draft)
+def read_draft(draft_id: DraftIdPath, session: SessionDep, principal: CurrentPrincipal) -> Draft:
+    """Retrieve a draft as structured JSON."""
+    return service.draft_of(_readable(session, principal, draft_id))

@@ -1,0 +1,117 @@
+"""``cotender draft``: compute the consortia, draft one proposal, store it, write a file.
+
+The draft is stored as the next version for the notice and group (as through the
+API, created by ``cli``); ``--out`` writes it in the format its extension names
+(``.docx``, ``.md``, ``.ics``, ``.json``). The draft id is printed on stdout
+(``--json``: the id, version, file and the draft itself). Exit codes: 1 when the
+notice or group is unknown, the notice cancelled or awarded, there is no proposal
+N, or the proposal cannot be drafted; 2 for a bad option.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from app.cli.common import JsonOption, echo_json, open_context
+from app.cli.consortia import GroupOption, LotOption, MaxMembersOption, compute_consortia
+from app.consortia.service import NoticeNotOpenError
+from app.drafting import service
+from app.drafting.errors import DraftError
+from app.drafting.render_docx import render_docx
+from app.drafting.render_ics import render_ics
+from app.drafting.render_markdown import render_markdown
+from app.members.checks import InvalidInputError
+from ingest.normalise.dates import PARIS
+from models.draft import Draft
+
+CLI_ACTOR = "cli"
+FORMATS = (".docx", ".md", ".ics", ".json")
+
+
+def rendered(draft: Draft, suffix: str) -> bytes:
+    """The draft in the format of a file extension (one of ``FORMATS``)."""
+    if suffix == ".docx":
+        return render_docx(draft)
+    if suffix == ".ics":
+        return render_ics(draft)
+    if suffix == ".md":
+        return render_markdown(draft).encode("utf-8")
+    return (draft.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def draft_command(
+    notice_id: str = typer.Argument(..., help="The notice (any of its source ids)."),
+    group: str = GroupOption,
+    proposal: int = typer.Option(
+        0, "--proposal", "-p", min=0, help="Which proposal to draft (0: the best)."
+    ),
+    max_members: int = MaxMembersOption,
+    lot: list[str] | None = LotOption,
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the draft here: .docx, .md, .ics or .json."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Draft a response for a group from one of its proposed teams, and store it."""
+    suffix = out.suffix.lower() if out is not None else None
+    if out is not None and suffix not in FORMATS:
+        raise typer.BadParameter(
+            f"unknown format {out.suffix or '(no extension)'}: use {', '.join(FORMATS)}",
+            param_hint="--out",
+        )
+    now = datetime.now(UTC)
+    with open_context() as context, context.sessions() as session:
+        answer = compute_consortia(
+            session,
+            notice_id=notice_id,
+            group_id=group,
+            max_members=max_members,
+            lots=lot or None,
+            embedder=context.embedder,
+        )
+        if proposal >= len(answer.proposals):
+            why = " ".join(answer.reasons) or f"there are {len(answer.proposals)} proposal(s)."
+            typer.echo(f"no proposal {proposal}: {why}", err=True)
+            raise typer.Exit(code=1)
+        try:
+            row = service.create_draft(
+                session=session,
+                notice_id=answer.notice_id,
+                group_id=group,
+                proposal=answer.proposals[proposal],
+                actor=CLI_ACTOR,
+                today=now.astimezone(PARIS).date(),
+                now=now,
+            )
+        except (service.DraftNotFoundError, NoticeNotOpenError, DraftError) as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(code=1) from error
+        except InvalidInputError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(code=1) from error
+        session.commit()
+    draft = service.draft_of(row)
+    if out is not None and suffix is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(rendered(draft, suffix))
+    if as_json:
+        echo_json(
+            {
+                "draft_id": row.id,
+                "version": row.version,
+                "notice_id": row.notice_id,
+                "group_id": row.group_id,
+                "out": str(out) if out is not None else None,
+                "draft": draft.model_dump(mode="json"),
+            }
+        )
+        return
+    typer.echo(row.id)
+    written = f", written to {out}" if out is not None else ""
+    typer.echo(
+        f"version {row.version} of the draft of {row.group_id} for {row.notice_id}{written}",
+        err=True,
+    )

@@ -1,0 +1,61 @@
+"""Index in the background what other processes store, while the API serves.
+
+The nightly ``cotender ingest`` writes notices to the store; the API server,
+which owns the embedded index, picks them up here every few seconds, so new
+notices become searchable without a restart and neither process blocks the
+other. With a Qdrant server every process may write, and this loop simply
+finds nothing pending most of the time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from app.core.context import AppContext
+from app.search.index import IndexLockedError
+from app.search.indexer import Indexer
+
+logger = logging.getLogger(__name__)
+
+
+def sync_once(context: AppContext) -> bool:
+    """Index what is pending; False when another process owns the index."""
+    try:
+        indexer = Indexer(context.sessions, context.index, context.embedder)
+    except IndexLockedError:
+        return False
+    report = indexer.sync()
+    if report.notices or report.members:
+        logger.info(
+            "index synced",
+            extra={"notices": report.notices, "members": report.members, "points": report.points},
+        )
+    return True
+
+
+class BackgroundIndexer:
+    """A daemon thread that calls :func:`sync_once` every ``interval`` seconds."""
+
+    def __init__(self, context: AppContext, interval: float) -> None:
+        self._context = context
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="index-sync", daemon=True)
+
+    def start(self) -> None:
+        """Start syncing."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the loop to finish and wait for the current pass."""
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sync_once(self._context)
+            except Exception:  # a failed pass must not kill the server's indexing
+                logger.exception("index sync failed")
+            self._stop.wait(self._interval)

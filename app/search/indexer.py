@@ -1,0 +1,215 @@
+"""Keep the vector index in step with the store (the store is the source of truth).
+
+A notice or member row whose ``indexed_hash`` differs from its ``content_hash``
+is pending: its points are replaced and the hash copied over in the same pass.
+This makes indexing incremental, restartable at any point, and lets any
+process that owns the index (the API server, or a CLI run when no server
+holds it) catch up with what another process ingested.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.matching.units import (
+    ExpertiseUnit,
+    RequirementPassage,
+    member_units,
+    notice_passages,
+    text_for_embedding,
+)
+from app.search.embedder import Embedder
+from app.search.index import EXPERTISE, REQUIREMENT, IndexedPoint, VectorIndex, point_id
+from models.member import Member
+from models.notice import Notice, RecordKind
+from models.schema import MemberRow, NoticeRow
+
+logger = logging.getLogger(__name__)
+
+BATCH = 64
+Tick = Callable[[int], None]
+
+
+class VectorCache:
+    """Vectors of texts that recur across notices (CPV labels), computed once per process."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
+        self._embedder = embedder
+        self._capacity = capacity
+        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
+
+    def encode(self, texts: Sequence[str], *, cache: Sequence[bool]) -> npt.NDArray[np.float32]:
+        """Encode ``texts``; those flagged in ``cache`` are remembered and reused."""
+        todo = [
+            t for t, keep in zip(texts, cache, strict=True) if not (keep and t in self._vectors)
+        ]
+        unique = list(dict.fromkeys(todo))
+        fresh = dict(zip(unique, self._embedder.encode(unique), strict=True)) if unique else {}
+        rows = []
+        for text, keep in zip(texts, cache, strict=True):
+            vector = self._vectors.get(text) if keep else None
+            if vector is None:
+                vector = fresh[text]
+                if keep and len(self._vectors) < self._capacity:
+                    self._vectors[text] = vector
+            rows.append(vector)
+        if not rows:
+            return np.zeros((0, self._embedder.dimension), dtype=np.float32)
+        return np.vstack(rows).astype(np.float32, copy=False)
+
+
+def _deadline_ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def passage_payload(row: NoticeRow, notice: Notice, passage: RequirementPassage) -> dict[str, Any]:
+    """What a requirement point carries: enough to filter and to explain a match."""
+    lot = next((lot for lot in notice.lots if lot.id == passage.lot), None)
+    deadline = lot.deadline if lot is not None and lot.deadline else row.deadline_at
+    return {
+        "notice_id": notice.id,
+        "lot": passage.lot,
+        "kind": passage.kind,
+        "text": passage.text,
+        "code": passage.code,
+        "deadline_ts": _deadline_ts(deadline),
+        "status": row.status,
+        "places": list(notice.place),
+        "nature": row.nature,
+        "source": row.source,
+        "cpv": list(lot.cpv if lot is not None else notice.cpv),
+    }
+
+
+@dataclass
+class IndexReport:
+    """How many notices and members were (re)indexed, and how many points written."""
+
+    notices: int = 0
+    members: int = 0
+    points: int = 0
+
+
+class Indexer:
+    """Writes requirement passages and expertise units into the vector index."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], index: VectorIndex, embedder: Embedder
+    ) -> None:
+        self._sessions = sessions
+        self._index = index
+        self._embedder = embedder
+        self._cache = VectorCache(embedder)
+
+    def pending_notices(self) -> int:
+        """Notices whose points are missing or stale."""
+        with self._sessions() as session:
+            return len(session.scalars(self._pending_notice_ids()).all())
+
+    def sync(self, *, on_progress: Tick | None = None) -> IndexReport:
+        """Index every pending notice and member."""
+        report = IndexReport()
+        self._sync_notices(report, on_progress)
+        self._sync_members(report)
+        return report
+
+    def reset(self) -> None:
+        """Forget what was indexed: the next :meth:`sync` rebuilds everything."""
+        for collection in (REQUIREMENT, EXPERTISE):
+            self._index.clear(collection)
+        with self._sessions() as session, session.begin():
+            session.execute(update(NoticeRow).values(indexed_hash=None))
+            session.execute(update(MemberRow).values(indexed_hash=None))
+
+    @staticmethod
+    def _pending_notice_ids() -> Any:
+        return select(NoticeRow.id).where(
+            or_(NoticeRow.indexed_hash.is_(None), NoticeRow.indexed_hash != NoticeRow.content_hash)
+        )
+
+    def _sync_notices(self, report: IndexReport, on_progress: Tick | None) -> None:
+        with self._sessions() as session:
+            pending = list(session.scalars(self._pending_notice_ids()))
+        for start in range(0, len(pending), BATCH):
+            ids = pending[start : start + BATCH]
+            with self._sessions() as session, session.begin():
+                rows = session.scalars(select(NoticeRow).where(NoticeRow.id.in_(ids))).all()
+                report.points += self._index_notices(rows)
+                for row in rows:
+                    row.indexed_hash = row.content_hash
+            report.notices += len(ids)
+            if on_progress is not None:
+                on_progress(len(ids))
+
+    def _index_notices(self, rows: Sequence[NoticeRow]) -> int:
+        """Replace the points of ``rows``; award notices are never matchable, so get none."""
+        self._index.delete_where(REQUIREMENT, "notice_id", [row.id for row in rows])
+        items: list[tuple[NoticeRow, Notice, RequirementPassage]] = []
+        for row in rows:
+            if row.kind != RecordKind.notice.value:
+                continue
+            notice = Notice.model_validate(row.document)
+            items.extend((row, notice, passage) for passage in notice_passages(notice))
+        if not items:
+            return 0
+        texts = [text_for_embedding(passage.text) for _, _, passage in items]
+        vectors = self._cache.encode(texts, cache=[p.kind == "cpv" for _, _, p in items])
+        points = [
+            IndexedPoint(
+                id=point_id(notice.id, passage.lot or "", passage.kind, str(n), passage.text),
+                vector=vector,
+                payload=passage_payload(row, notice, passage),
+            )
+            for n, ((row, notice, passage), vector) in enumerate(zip(items, vectors, strict=True))
+        ]
+        self._index.upsert(REQUIREMENT, points)
+        return len(points)
+
+    def _sync_members(self, report: IndexReport) -> None:
+        """Re-embed changed profiles and drop the points of deleted members."""
+        with self._sessions() as session, session.begin():
+            rows = session.scalars(
+                select(MemberRow).where(
+                    or_(
+                        MemberRow.indexed_hash.is_(None),
+                        MemberRow.indexed_hash != MemberRow.content_hash,
+                    )
+                )
+            ).all()
+            for row in rows:
+                report.points += self.index_member(
+                    Member.model_validate({"id": row.id, **row.profile})
+                )
+                row.indexed_hash = row.content_hash
+            report.members += len(rows)
+            known = set(session.scalars(select(MemberRow.id)))
+        indexed = {str(point.payload["member_id"]) for point in self._index.scroll(EXPERTISE)}
+        if indexed - known:
+            self._index.delete_where(EXPERTISE, "member_id", sorted(indexed - known))
+
+    def index_member(self, member: Member) -> int:
+        """Replace a member's expertise points (called when their profile changes)."""
+        self._index.delete_where(EXPERTISE, "member_id", [member.id])
+        units: list[ExpertiseUnit] = member_units(member)
+        if not units:
+            return 0
+        vectors = self._embedder.encode([text_for_embedding(u.text) for u in units])
+        points = [
+            IndexedPoint(
+                id=point_id(member.id, unit.kind, str(n), unit.text),
+                vector=vector,
+                payload={"member_id": member.id, "kind": unit.kind, "text": unit.text},
+            )
+            for n, (unit, vector) in enumerate(zip(units, vectors, strict=True))
+        ]
+        self._index.upsert(EXPERTISE, points)
+        return len(points)

@@ -1,0 +1,105 @@
+"""The indexer keeps the vector index in step with the store, incrementally."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from app.core.context import AppContext
+from app.matching.units import notice_passages
+from app.members.importer import import_members
+from app.members.service import delete_member
+from app.search.embedder import HashingEmbedder
+from app.search.index import EXPERTISE, REQUIREMENT, EdgeIndex, SearchFilter
+from app.search.indexer import Indexer
+from ingest.parse.notice_json import parse_notice_json_line
+from ingest.store import NoticeStore
+from models.notice import Notice
+from models.schema import NoticeRow
+from tests.utils.data import DEVSET, devset_lines
+
+
+@pytest.fixture
+def index(context: AppContext) -> Iterator[EdgeIndex]:
+    edge = EdgeIndex(context.settings.index_dir, HashingEmbedder().dimension)
+    yield edge
+    edge.close()
+
+
+def _indexer(context: AppContext, index: EdgeIndex) -> Indexer:
+    return Indexer(context.sessions, index, HashingEmbedder())
+
+
+def test_sync_indexes_every_passage_once(context: AppContext, index: EdgeIndex) -> None:
+    store = NoticeStore(context.sessions)
+    lines = devset_lines(20)
+    for line in lines:
+        store.apply(parse_notice_json_line(line))
+    indexer = _indexer(context, index)
+    report = indexer.sync()
+    expected = sum(len(notice_passages(parse_notice_json_line(line).notice)) for line in lines)
+    assert (report.notices, report.points) == (20, expected)
+    assert index.count(REQUIREMENT) == expected
+    assert indexer.sync().notices == 0  # nothing pending any more
+
+
+def test_sync_reindexes_only_changed_notices(context: AppContext, index: EdgeIndex) -> None:
+    store = NoticeStore(context.sessions)
+    lines = devset_lines(5)
+    for line in lines:
+        store.apply(parse_notice_json_line(line))
+    indexer = _indexer(context, index)
+    indexer.sync()
+    changed = json.loads(lines[0])
+    changed["description"] = "Animation de réunions publiques. Concertation avec les habitants."
+    store.apply(parse_notice_json_line(json.dumps(changed)))
+    report = indexer.sync()
+    assert report.notices == 1
+    hits = index.search(
+        REQUIREMENT,
+        HashingEmbedder().encode(["Concertation avec les habitants."])[0],
+        limit=3,
+        filter=SearchFilter(notice_ids=[changed["id"]]),
+    )
+    assert any("Concertation" in str(hit.payload["text"]) for hit in hits)
+    assert len({hit.payload["notice_id"] for hit in hits}) == 1
+
+
+def test_award_notices_get_no_points(context: AppContext, index: EdgeIndex) -> None:
+    data = dict(json.loads(devset_lines(1)[0]), status="awarded")
+    NoticeStore(context.sessions).apply(parse_notice_json_line(json.dumps(data)))
+    _indexer(context, index).sync()
+    assert index.count(REQUIREMENT) == 0
+    with context.sessions() as session:
+        row = session.scalars(select(NoticeRow)).one()
+        assert row.indexed_hash == row.content_hash  # handled, not pending
+
+
+def test_members_indexed_and_pruned(context: AppContext, index: EdgeIndex) -> None:
+    report = import_members(sessions=context.sessions, path=DEVSET / "members.yaml")
+    assert not report.errors
+    indexer = _indexer(context, index)
+    assert indexer.sync().members == 12
+    before = index.count(EXPERTISE)
+    assert before > 12
+    with context.sessions() as session, session.begin():
+        delete_member(session=session, member_id="m-web")
+    indexer.sync()
+    remaining = {p.payload["member_id"] for p in index.scroll(EXPERTISE)}
+    assert "m-web" not in remaining and len(remaining) == 11
+
+
+def test_reset_then_sync_rebuilds(context: AppContext, index: EdgeIndex) -> None:
+    store = NoticeStore(context.sessions)
+    for line in devset_lines(3):
+        store.apply(parse_notice_json_line(line))
+    indexer = _indexer(context, index)
+    first = indexer.sync().points
+    indexer.reset()
+    assert index.count(REQUIREMENT) == 0
+    assert indexer.sync().points == first
+    notice = Notice.model_validate(json.loads(devset_lines(1)[0]))
+    assert notice.id  # the devset line is a valid notice
