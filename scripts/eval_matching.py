@@ -24,9 +24,11 @@ import hashlib
 import json
 import math
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +220,33 @@ def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]
     return rank
 
 
+def served(p: Prepared, folder: Path) -> Callable[[Member], list[str]]:
+    """The product's own path: store, vector index and matching engine, as the API serves."""
+    from app.core.db import create_db_engine, migrate, session_factory
+    from app.matching.engine import MatchingEngine
+    from app.search.edge_index import EdgeIndex
+    from app.search.indexer import Indexer
+    from ingest.parse.notice_json import parse_notice_json_line
+    from ingest.store import NoticeStore
+
+    engine = create_db_engine(f"sqlite:///{folder / 'eval.sqlite3'}")
+    migrate(engine)
+    sessions = session_factory(engine)
+    lines = (DEVSET / "notices.jsonl").read_text(encoding="utf-8").splitlines()
+    NoticeStore(sessions).apply_batch([parse_notice_json_line(line) for line in lines])
+    embedder = p.encoder
+    index = EdgeIndex(folder / "index", int(embedder.inner.dimension))
+    Indexer(sessions, index, embedder).sync()  # type: ignore[arg-type]
+    matching = MatchingEngine(sessions, index, embedder)  # type: ignore[arg-type]
+    now = datetime.now(UTC)
+
+    def rank(member: Member) -> list[str]:
+        matches = matching.match_member(member, now=now, limit=100, include_closed=True)
+        return [m.notice_id for m in matches]
+
+    return rank
+
+
 def evaluate(
     p: Prepared, rank: Callable[[Member], list[str]]
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -246,6 +275,7 @@ def main() -> None:
         ("BM25 title+description", bm25_baseline(p, with_cpv_labels=False)),
         ("BM25 title+description+CPV labels", bm25_baseline(p, with_cpv_labels=True)),
         ("system (hybrid)", system(p, weights)),
+        ("system as served (store+index+engine)", served(p, Path(tempfile.mkdtemp()))),
     ]
     if not args.no_ablations:
         replace = dataclasses.replace

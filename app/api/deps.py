@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal, resolve_principal
 from app.core.context import AppContext
+from app.matching.engine import MatchingEngine
 from app.members.checks import InvalidInputError
 from app.search.embedder import Embedder
+from app.search.index import IndexLockedError
 
 
 def get_context(request: Request) -> AppContext:
@@ -103,3 +105,18 @@ def get_embedder(context: Annotated[AppContext, Depends(get_context)]) -> Embedd
 
 
 EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+
+
+def get_matching(context: Annotated[AppContext, Depends(get_context)]) -> MatchingEngine:
+    """The matching engine; 503 while another process owns the embedded index."""
+    try:
+        return context.matching
+    except IndexLockedError:
+        raise HTTPException(
+            status_code=503,
+            detail="the vector index is held by another Cotender process; retry shortly",
+            headers={"Retry-After": "30"},
+        ) from None
+
+
+MatchingDep = Annotated[MatchingEngine, Depends(get_matching)]

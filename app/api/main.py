@@ -2,11 +2,22 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import consortia, drafts, groups, health, intentions, members, notices, tokens
+from app.api.routes import (
+    consortia,
+    drafts,
+    groups,
+    health,
+    intentions,
+    matches,
+    members,
+    notices,
+    tokens,
+)
 
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(notices.router)
+api_router.include_router(matches.router)
 api_router.include_router(members.router)
 api_router.include_router(groups.router)
 api_router.include_router(intentions.router)

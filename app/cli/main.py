@@ -9,6 +9,7 @@ from app.cli.draft import draft_command
 from app.cli.groups import groups_app
 from app.cli.index import index_app
 from app.cli.ingest import ingest_command, ingest_file_command
+from app.cli.match import match_app
 from app.cli.members import members_app
 from app.cli.notices import notices_app
 from app.cli.serve import demo_command, serve_command
@@ -25,6 +26,7 @@ cli.command("ingest")(ingest_command)
 cli.command("ingest-file")(ingest_file_command)
 cli.add_typer(notices_app, name="notices")
 cli.add_typer(index_app, name="index")
+cli.add_typer(match_app, name="match")
 cli.add_typer(members_app, name="members")
 cli.add_typer(groups_app, name="groups")
 cli.add_typer(tokens_app, name="token")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import create_db_engine, migrate, session_factory
+from app.matching.engine import MatchingEngine
 from app.search.embedder import Embedder, load_embedder
 from app.search.index import VectorIndex, open_index
 
@@ -23,6 +24,7 @@ class AppContext:
     sessions: sessionmaker[Session]
     _embedder: Embedder | None = field(default=None, repr=False)
     _index: VectorIndex | None = field(default=None, repr=False)
+    _matching: MatchingEngine | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -54,10 +56,20 @@ class AppContext:
                 self._index = open_index(self.settings, embedder.dimension)
             return self._index
 
+    @property
+    def matching(self) -> MatchingEngine:
+        """The matching engine over the store and the index (one per process)."""
+        index, embedder = self.index, self.embedder
+        with self._lock:
+            if self._matching is None:
+                self._matching = MatchingEngine(self.sessions, index, embedder)
+            return self._matching
+
     def close(self) -> None:
         """Release the vector index and database connections."""
         with self._lock:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            self._matching = None
         self.engine.dispose()

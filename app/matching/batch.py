@@ -20,6 +20,7 @@ from app.matching.units import (
     lot_passages,
     member_units,
     notice_passages,
+    target_codes,
     target_key,
     text_for_embedding,
 )
@@ -74,16 +75,12 @@ def build_batch(notices: Sequence[Notice], encoder: Encoder) -> NoticeBatch:
         own = notice_passages(notice)
         start = len(passages)
         passages.extend(own)
-        lots: list[tuple[str | None, list[str]]] = [
-            (None, [*notice.cpv, *(c for lot in notice.lots for c in lot.cpv)])
-        ]
-        lots += [(lot.id, lot.cpv or notice.cpv) for lot in notice.lots]
-        for lot_id, lot_codes in lots:
+        for lot_id, lot_codes in target_codes(notice):
             members = {id(p) for p in lot_passages(own, lot_id)}
             pair_passage.extend(start + i for i, p in enumerate(own) if id(p) in members)
             pair_target.extend([len(targets)] * len(members))
             targets.append((n, lot_id))
-            codes.append(tuple(dict.fromkeys(lot_codes)))
+            codes.append(lot_codes)
     vectors = _encode_unique(encoder, [text_for_embedding(p.text) for p in passages])
     return NoticeBatch(
         tuple(notices),

@@ -159,6 +159,13 @@ def member_units(member: Member) -> list[ExpertiseUnit]:
     return units
 
 
+def target_codes(notice: Notice) -> list[tuple[str | None, tuple[str, ...]]]:
+    """CPV codes per target: the whole notice (all), then each lot (its own, else the notice's)."""
+    whole = tuple(dict.fromkeys([*notice.cpv, *(c for lot in notice.lots for c in lot.cpv)]))
+    lots = [(lot.id, tuple(dict.fromkeys(lot.cpv or notice.cpv))) for lot in notice.lots]
+    return [(None, whole), *lots]
+
+
 def target_key(notice_id: str, lot: str | None) -> str:
     """Key of a match target: the notice id, or ``<notice id>#lot=<lot id>`` for a lot."""
     return notice_id if lot is None else f"{notice_id}#lot={lot}"

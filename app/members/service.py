@@ -69,6 +69,11 @@ def list_members(*, session: Session, limit: int, offset: int) -> tuple[int, lis
     return total, list(rows)
 
 
+def list_all_members(*, session: Session) -> list[MemberRow]:
+    """Every member, by id (matching a notice considers them all)."""
+    return list(session.scalars(select(MemberRow).order_by(MemberRow.id)))
+
+
 def save_member(*, session: Session, member: Member) -> tuple[MemberRow, SaveOutcome]:
     """Create or replace a profile (the import's upsert)."""
     profile = profile_document(member)

@@ -26,6 +26,8 @@ def sync_once(context: AppContext) -> bool:
     except IndexLockedError:
         return False
     report = indexer.sync()
+    if report.notices:
+        context.matching.refresh()
     if report.notices or report.members:
         logger.info(
             "index synced",

@@ -51,18 +51,22 @@ def _new_member_token(context: AppContext) -> dict[str, str]:
     return {"token_id": token.split("_")[1]}
 
 
-def _new_draft(context: AppContext) -> dict[str, str]:
-    """A stored draft of the sample group for NOTICE (a one-member team, no solver)."""
+def _lead_alone() -> Proposal:
+    """A one-member team of the sample group's lead (made by hand, not by the solver)."""
     member = ProposalMember(member_id=SAMPLE_LEAD, role=TeamRole.mandataire, lots=["1"], share=1)
-    proposal = Proposal(
+    return Proposal(
         members=[member], mandataire=SAMPLE_LEAD, legal_form=LegalForm.cae, coverage=1, score=1
     )
+
+
+def _new_draft(context: AppContext) -> dict[str, str]:
+    """A stored draft of the sample group for NOTICE."""
     with transaction(context.sessions) as session:
         row = create_draft(
             session=session,
             notice_id=NOTICE,
             group_id=SAMPLE_GROUP,
-            proposal=proposal,
+            proposal=_lead_alone(),
             actor="test",
             today=datetime.now(UTC).date(),
             now=datetime.now(UTC),
@@ -132,7 +136,10 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ),
     ("POST", "/api/notices/{notice_id}/drafts"): Cell(
         _with(GROUP_LEADS, lead=201, admin=201),
-        body=lambda _c, _a: {"group_id": SAMPLE_GROUP, "proposal": 0},
+        body=lambda _c, _a: {
+            "group_id": SAMPLE_GROUP,
+            "proposal": _lead_alone().model_dump(mode="json"),
+        },
     ),
     ("GET", "/api/notices/{notice_id}/drafts"): Cell(ANY_TOKEN),
     ("GET", "/api/drafts/{draft_id}"): Cell(GROUP_READERS, params=_new_draft),

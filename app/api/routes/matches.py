@@ -1,0 +1,105 @@
+"""Matches: a member's notices, a notice's members (per lot), and free-text search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+
+from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep, require
+from app.api.params import MemberIdPath, NoticeIdPath
+from app.auth import policy
+from app.matching.engine import search_notices
+from app.matching.present import (
+    MemberMatchesPublic,
+    NoticeMatchesPublic,
+    member_matches,
+    notice_matches,
+)
+from app.members.service import get_member, list_all_members, member_from_row
+from app.notices.queries import resolve_notice_id
+from models.notice import Nature
+
+router = APIRouter(tags=["matches"])
+
+
+@router.get("/api/members/{member_id}/matches", response_model=MemberMatchesPublic)
+def read_member_matches(
+    member_id: MemberIdPath,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    matching: MatchingDep,
+    now: NowDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    include_closed: bool = False,
+    nature: Annotated[list[Nature] | None, Query(description="Only these natures")] = None,
+) -> MemberMatchesPublic:
+    """Retrieve the notices that fit a member, best first, with reasons."""
+    require(policy.can_read_member(principal, member_id))
+    row = get_member(session=session, member_id=member_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
+    matches = matching.match_member(
+        member_from_row(row), now=now, limit=limit, include_closed=include_closed, natures=nature
+    )
+    return member_matches(member_id, matches)
+
+
+@router.get(
+    "/api/notices/{notice_id}/matches",
+    response_model=NoticeMatchesPublic,
+    dependencies=[AUTHENTICATED],
+)
+def read_notice_matches(
+    notice_id: NoticeIdPath,
+    session: SessionDep,
+    matching: MatchingDep,
+    now: NowDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> NoticeMatchesPublic:
+    """Retrieve the members who fit a notice and each of its lots, with reasons."""
+    resolved = resolve_notice_id(session, notice_id)
+    if resolved is None:
+        raise HTTPException(status_code=404, detail=f"notice {notice_id} not found")
+    members = [member_from_row(row) for row in list_all_members(session=session)]
+    try:
+        found = matching.match_notice(resolved, members, now=now, limit=limit)
+    except KeyError:
+        raise HTTPException(
+            status_code=404, detail=f"notice {notice_id} is not matchable"
+        ) from None
+    return notice_matches(found)
+
+
+class SearchHitPublic(BaseModel):
+    """A notice found by free text."""
+
+    notice_id: str
+    score: float
+    passage: str | None
+
+
+class SearchResultsPublic(BaseModel):
+    """Free-text search results, best first."""
+
+    query: str
+    hits: list[SearchHitPublic]
+
+
+@router.get("/api/search", response_model=SearchResultsPublic, dependencies=[AUTHENTICATED])
+def read_search(
+    matching: MatchingDep,
+    now: NowDep,
+    q: Annotated[str, Query(min_length=2, max_length=500, pattern=r"^[^\x00]*$")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    open_only: bool = True,
+) -> SearchResultsPublic:
+    """Search notices by meaning and words, in French or English."""
+    hits = search_notices(matching, q, now=now, limit=limit, open_only=open_only)
+    return SearchResultsPublic(
+        query=q,
+        hits=[
+            SearchHitPublic(notice_id=h.notice_id, score=h.score, passage=h.passage) for h in hits
+        ],
+    )

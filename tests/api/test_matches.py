@@ -1,0 +1,135 @@
+"""Matches and search through the API, and new notices served while another process ingests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.core.context import AppContext
+from app.main import create_app
+from app.search.background import sync_once
+from ingest.parse.notice_json import parse_notice_json_line
+from ingest.store import NoticeStore
+from tests.utils.auth import admin_headers, member_headers
+from tests.utils.data import devset_lines
+from tests.utils.people import load_people
+
+
+def _load(context: AppContext, count: int) -> None:
+    NoticeStore(context.sessions).apply_batch(
+        [parse_notice_json_line(line) for line in devset_lines(count)]
+    )
+    load_people(context)
+    assert sync_once(context)
+
+
+def test_read_member_matches_as_the_member(context: AppContext, client: TestClient) -> None:
+    _load(context, 80)
+    response = client.get(
+        "/api/members/m-web/matches?include_closed=true&limit=5",
+        headers=member_headers(context, "m-web"),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["member_id"] == "m-web" and 0 < len(body["matches"]) <= 5
+    first = body["matches"][0]
+    assert set(first) == {"notice_id", "lot", "score", "reasons"}
+    assert any(reason["type"] == "passage" for reason in first["reasons"])
+
+
+def test_read_member_matches_of_another_member_is_forbidden(
+    context: AppContext, client: TestClient
+) -> None:
+    _load(context, 5)
+    response = client.get("/api/members/m-web/matches", headers=member_headers(context, "m-comm"))
+    assert response.status_code == 403
+    unknown = client.get("/api/members/m-nobody/matches", headers=member_headers(context, "m-comm"))
+    assert unknown.status_code == 403  # same answer: existence is not revealed
+    assert (
+        client.get("/api/members/m-nobody/matches", headers=admin_headers(context)).status_code
+        == 404
+    )
+
+
+def test_read_notice_matches_lists_members_per_lot(context: AppContext, client: TestClient) -> None:
+    _load(context, 20)
+    notice_id = json.loads(devset_lines(1)[0])["id"]
+    response = client.get(
+        f"/api/notices/{notice_id}/matches", headers=member_headers(context, "m-comm")
+    )
+    assert response.status_code == 200, response.text
+    lots = response.json()["lots"]
+    assert lots[0]["lot"] is None and lots[0]["members"]
+    assert {"member_id", "score", "reasons"} == set(lots[0]["members"][0])
+
+
+def test_search_requires_a_query(context: AppContext, client: TestClient) -> None:
+    _load(context, 5)
+    response = client.get("/api/search", headers=admin_headers(context))
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "query.q"
+
+
+def test_notices_ingested_by_another_process_become_searchable(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The nightly CLI ingests while the API serves: the server indexes, nobody blocks."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        embedder="hashing",
+        index_sync_seconds=0.2,
+    )
+    context = AppContext.open(settings)
+    _load(context, 10)
+    extra = tmp_path / "tonight.jsonl"
+    line = json.loads(devset_lines(11)[10])
+    extra.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "COTENDER_DATA_DIR": str(settings.data_dir),
+        "COTENDER_DATABASE_URL": database_url,
+        "COTENDER_EMBEDDER": "hashing",
+    }
+    with TestClient(create_app(settings, context=context)) as client:
+        headers = admin_headers(context)
+        assert client.get("/api/search", params={"q": line["title"]}, headers=headers).json()[
+            "hits"
+        ]
+        ingest = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from app.cli.main import main; main()",
+                "ingest-file",
+                str(extra),
+                "--json",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert ingest.returncode == 0, ingest.stderr
+        assert json.loads(ingest.stdout)["ingested"] == 1
+        assert "owned by a running Cotender server" in ingest.stderr  # left to the server
+        found = False
+        for _ in range(100):
+            hits = client.get(
+                "/api/search", params={"q": line["title"], "open_only": "false"}, headers=headers
+            ).json()["hits"]
+            if line["id"] in [hit["notice_id"] for hit in hits]:
+                found = True
+                break
+            time.sleep(0.1)
+        assert found, "the new notice never became searchable"
+        assert client.get("/health").json()["notices"] == 11
+    context.close()

@@ -1,0 +1,115 @@
+"""The matching engine over a real store and vector index (hashing embedder: mechanics only).
+
+Ranking quality with the real model is measured by ``scripts/eval_matching.py``
+and pinned on small real examples in ``test_scoring.py``; here the served path is
+checked: candidates, filters, reasons that quote real text, per-lot answers,
+search, and a catalog that follows the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.core.context import AppContext
+from app.matching.engine import MatchingEngine, search_notices
+from app.members.service import get_member, member_from_row
+from app.search.background import sync_once
+from ingest.parse.notice_json import parse_notice_json_line
+from ingest.store import NoticeStore
+from models.member import Member
+from tests.utils.data import devset_lines
+from tests.utils.people import load_people
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def _store(context: AppContext, lines: list[str]) -> None:
+    NoticeStore(context.sessions).apply_batch([parse_notice_json_line(line) for line in lines])
+
+
+@pytest.fixture
+def engine(context: AppContext) -> Iterator[MatchingEngine]:
+    load_people(context)
+    lines = devset_lines(300)
+    open_later = json.loads(lines[0])
+    open_later.update(deadline=(NOW + timedelta(days=20)).isoformat())
+    open_later["lots"] = [
+        {"id": "1", "title": "Animation de la concertation avec les habitants"},
+        {"id": "2", "title": "Travaux de voirie et réfection de chaussée"},
+    ]
+    closed = json.loads(lines[1])
+    closed.update(deadline=(NOW - timedelta(days=3)).isoformat())
+    _store(context, [json.dumps(open_later), json.dumps(closed), *lines[2:]])
+    assert sync_once(context)
+    yield context.matching
+    context.close()
+
+
+def _member(context: AppContext, member_id: str) -> Member:
+    with context.sessions() as session:
+        row = get_member(session=session, member_id=member_id)
+        assert row is not None
+        return member_from_row(row)
+
+
+def test_match_member_excludes_closed_unless_asked(
+    context: AppContext, engine: MatchingEngine
+) -> None:
+    member = _member(context, "m-web")
+    closed_id = json.loads(devset_lines(2)[1])["id"]
+    open_ids = {m.notice_id for m in engine.match_member(member, now=NOW, limit=300)}
+    all_ids = {
+        m.notice_id for m in engine.match_member(member, now=NOW, limit=300, include_closed=True)
+    }
+    assert closed_id not in open_ids
+    assert closed_id in all_ids or len(all_ids) == 300
+
+
+def test_reasons_quote_real_passages_and_filters(
+    context: AppContext, engine: MatchingEngine
+) -> None:
+    member = _member(context, "m-web")
+    matches = engine.match_member(member, now=NOW, limit=10, include_closed=True)
+    assert matches and [m.score for m in matches] == sorted(
+        (m.score for m in matches), reverse=True
+    )
+    documents = {json.loads(line)["id"]: line for line in devset_lines(300)}
+    for match in matches:
+        reasons = match.reasons.as_json()
+        kinds = {reason["type"] for reason in reasons}
+        assert {"passage", "filter", "signals"} <= kinds
+        for reason in reasons:
+            if reason["type"] == "passage" and reason["passage_kind"] != "cpv":
+                assert reason["passage"].split()[0] in documents[match.notice_id]
+            if reason["type"] == "passage":
+                assert reason["expertise"] in " ".join(
+                    [*member.expertise, *(f"{r.title}. {r.summary}" for r in member.references)]
+                )
+
+
+def test_match_notice_answers_per_lot(context: AppContext, engine: MatchingEngine) -> None:
+    notice_id = json.loads(devset_lines(1)[0])["id"]
+    members = [_member(context, m) for m in ("m-studies", "m-web", "m-elec")]
+    found = engine.match_notice(notice_id, members, now=NOW)
+    assert set(found.lots) == {None, "1", "2"}
+    for ranked in found.lots.values():
+        assert {member_id for member_id, _ in ranked} <= {"m-studies", "m-web", "m-elec"}
+
+
+def test_catalog_follows_the_store(context: AppContext, engine: MatchingEngine) -> None:
+    before = engine.catalog().version
+    _store(context, devset_lines(310)[300:])
+    assert sync_once(context)  # indexes the new notices and refreshes the catalog
+    assert engine.catalog().version != before
+    new_id = json.loads(devset_lines(301)[300])["id"]
+    assert new_id in engine.catalog().notice_ids
+
+
+def test_search_finds_a_notice_by_its_words(engine: MatchingEngine) -> None:
+    title = json.loads(devset_lines(6)[5])["title"]
+    hits = search_notices(engine, title, now=NOW, limit=5, open_only=False)
+    assert json.loads(devset_lines(6)[5])["id"] in [hit.notice_id for hit in hits]
