@@ -11,7 +11,14 @@ from app.core.context import AppContext
 from models.consortium import IntentionRole
 from tests.utils.auth import admin_headers, member_headers
 from tests.utils.concertation import NOTICE, declare_intentions, make_concertation_notice
-from tests.utils.people import GROUP_MEMBER, OUTSIDER, SAMPLE_GROUP, SAMPLE_LEAD, load_people
+from tests.utils.people import (
+    GROUP_MEMBER,
+    OUTSIDER,
+    SAMPLE_GROUP,
+    SAMPLE_LEAD,
+    load_people,
+    make_notice,
+)
 
 URL = f"/api/notices/{NOTICE}/consortia"
 
@@ -164,3 +171,19 @@ def test_create_consortia_not_a_lead(
     assert response.status_code == 403
     response = client.post("/api/notices/boamp:26-9999/consortia", json={"group_id": "g-x"})
     assert response.status_code == 401
+
+
+def test_create_consortia_notice_without_lots(
+    client: TestClient, context: AppContext, lead: dict[str, str]
+) -> None:
+    notice = make_notice(context, notice_id="boamp:26-4244", lots=[])
+    url = f"/api/notices/{notice}/consortia"
+    response = client.post(url, json={"group_id": SAMPLE_GROUP, "lots": [None]}, headers=lead)
+    assert response.status_code == 200, response.text
+    assert response.json()["lots"] == [None]
+    assert {r["lot"] for r in response.json()["requirements"]} == {None}
+    response = client.post(url, json={"group_id": SAMPLE_GROUP, "lots": ["1"]}, headers=lead)
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == [
+        {"field": "body.lots.0", "message": f"notice {notice} has no lot 1 (it has no lots)"}
+    ]

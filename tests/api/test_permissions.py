@@ -85,6 +85,7 @@ class Cell:
     expected: dict[str, int]
     body: Callable[[TestClient, dict[str, str]], Any] | None = None
     params: Callable[[AppContext], dict[str, str]] = field(default=lambda _ctx: {})
+    query: dict[str, str] = field(default_factory=dict)
 
 
 MATRIX: dict[tuple[str, str], Cell] = {
@@ -146,6 +147,9 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/api/drafts/{draft_id}.md"): Cell(GROUP_READERS, params=_new_draft),
     ("GET", "/api/drafts/{draft_id}.docx"): Cell(GROUP_READERS, params=_new_draft),
     ("GET", "/api/drafts/{draft_id}.ics"): Cell(GROUP_READERS, params=_new_draft),
+    ("GET", "/api/members/{member_id}/matches"): Cell(SELF_OR_ADMIN),
+    ("GET", "/api/notices/{notice_id}/matches"): Cell(ANY_TOKEN),
+    ("GET", "/api/search"): Cell(ANY_TOKEN, query={"q": "site internet"}),
 }
 
 
@@ -193,7 +197,11 @@ def test_route_permissions(method: str, path: str, client: TestClient, context: 
         }
         body = cell.body(client, admin) if cell.body else None
         response = client.request(
-            method, path.format(**params), json=body, headers=_headers(context, role)
+            method,
+            path.format(**params),
+            json=body,
+            params=cell.query,
+            headers=_headers(context, role),
         )
         results[role] = (response.status_code, response.text[:200])
     wrong = {role: got for role, got in results.items() if got[0] != cell.expected[role]}
