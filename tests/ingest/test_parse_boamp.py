@@ -18,7 +18,7 @@ from lxml import etree
 
 from ingest.errors import MalformedRecordError
 from ingest.parse.boamp import RAW_FORMAT, parse_boamp_record
-from ingest.parse.boamp_donnees import criteria_from_text, french_datetime
+from ingest.parse.boamp_values import criteria_from_text, french_datetime
 from models.notice import AwardCriterion, Nature, NoticeStatus, ParsedRecord, RecordKind
 from models.paths import BUNDLED_DATA_DIR
 
