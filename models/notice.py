@@ -14,7 +14,9 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 CpvCode = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
-NoticeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*:\S(.*\S)?$", max_length=200)]
+NOTICE_ID_PATTERN = r"^[a-z][a-z0-9_-]*:[^\s\x00](?:[^\x00]*[^\s\x00])?$"
+"""``<source>:<id in that source>``; no NUL anywhere (PostgreSQL refuses it in text)."""
+NoticeId = Annotated[str, StringConstraints(pattern=NOTICE_ID_PATTERN, max_length=200)]
 
 
 class Nature(StrEnum):

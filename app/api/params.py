@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import StringConstraints
 
+from models.notice import NOTICE_ID_PATTERN
+
 # NUL characters are excluded everywhere: PostgreSQL refuses them in text.
-NOTICE_ID_PATTERN = r"^[a-z][a-z0-9_-]*:[^\s\x00](?:[^\x00]*[^\s\x00])?$"
 PLAIN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
 NoticeIdPath = Annotated[str, Path(min_length=3, max_length=200, pattern=NOTICE_ID_PATTERN)]
