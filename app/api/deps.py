@@ -14,7 +14,6 @@ from app.auth.principal import Principal, resolve_principal
 from app.core.context import AppContext
 from app.matching.engine import MatchingEngine
 from app.members.checks import InvalidInputError
-from app.search.embedder import Embedder
 from app.search.index import IndexLockedError
 
 
@@ -97,14 +96,6 @@ def get_admin(principal: CurrentPrincipal) -> Principal:
 
 
 AdminPrincipal = Annotated[Principal, Depends(get_admin)]
-
-
-def get_embedder(context: Annotated[AppContext, Depends(get_context)]) -> Embedder:
-    """The process's embedding model (loaded once)."""
-    return context.embedder
-
-
-EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
 
 
 def get_matching(context: Annotated[AppContext, Depends(get_context)]) -> MatchingEngine:

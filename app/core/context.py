@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 from app.core.db import create_db_engine, migrate, session_factory
 from app.matching.engine import MatchingEngine
-from app.search.embedder import Embedder, load_embedder
+from app.search.embedder import CachingEmbedder, Embedder, load_embedder
 from app.search.index import VectorIndex, open_index
 
 
@@ -37,10 +37,10 @@ class AppContext:
 
     @property
     def embedder(self) -> Embedder:
-        """The embedding model, loaded on first use (commands that never embed never pay)."""
+        """The embedding model, loaded on first use and remembering recent texts."""
         with self._lock:
             if self._embedder is None:
-                self._embedder = load_embedder(self.settings.embedder)
+                self._embedder = CachingEmbedder(load_embedder(self.settings.embedder))
             return self._embedder
 
     @property

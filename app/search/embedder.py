@@ -33,6 +33,7 @@ import logging
 import os
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -243,3 +244,40 @@ class HashingEmbedder:
                 # The top bit signs the count so that collisions cancel out on average.
                 out[row, code % self.dimension] += 1.0 if code >> 31 else -1.0
         return _normalise(out)
+
+
+class CachingEmbedder:
+    """An embedder that remembers its last ``capacity`` texts (least recently used out).
+
+    Member expertise and the passages of the notice being discussed are encoded
+    again and again by consortia and drafts; remembering them turns a second
+    request into a dictionary look-up instead of seconds of model time.
+    """
+
+    def __init__(self, inner: Embedder, capacity: int = 20_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self.max_chars = inner.max_chars
+        self._capacity = capacity
+        self._vectors: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Rows for ``texts``, encoding only those not remembered."""
+        texts = _check_texts(texts)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        fresh = self.inner.encode(missing) if missing else None
+        with self._lock:
+            if fresh is not None:
+                self._vectors.update(zip(missing, fresh, strict=True))
+            rows = [self._vectors[t] for t in texts]
+            for text in texts:
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self._capacity:
+                self._vectors.popitem(last=False)
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack(rows).astype(np.float32, copy=False)

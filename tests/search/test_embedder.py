@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.search.embedder import (
+    CachingEmbedder,
     Embedder,
     HashingEmbedder,
     SentenceTransformerEmbedder,
@@ -145,3 +147,23 @@ def test_split_passages_never_drops_text(text: str, max_chars: int) -> None:
     passages = split_passages(text, max_chars)
     assert all(0 < len(p) <= max_chars for p in passages)
     assert _squeeze("".join(passages)) == _squeeze(text)
+
+
+def test_caching_embedder_encodes_each_text_once() -> None:
+    class Counting(HashingEmbedder):
+        calls: list[int] = []
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:  # type: ignore[override]
+            self.calls.append(len(texts))
+            return super().encode(texts)
+
+    inner = Counting()
+    cached = CachingEmbedder(inner, capacity=3)
+    first = cached.encode(["a b c", "d e f"])
+    again = cached.encode(["d e f", "a b c", "g h i"])
+    assert inner.calls == [2, 1]
+    np.testing.assert_array_equal(first[0], again[1])
+    cached.encode(["j k l"])  # capacity 3: "d e f" was least recently used
+    cached.encode(["d e f"])
+    assert inner.calls == [2, 1, 1, 1]
+    assert cached.encode([]).shape == (0, inner.dimension)
