@@ -113,7 +113,7 @@ def ingest_paths(context: AppContext, paths: list[Path]) -> tuple[IngestSummary,
                 summary = ingest_results(read_file(path), store, run_id=run_id, on_record=tick)
         except (UnknownFormatError, OSError) as error:
             summary.errors.append(str(error))
-            unreadable.append(f"{path}: {error}")
+            unreadable.append(str(error).replace(path.name, str(path), 1))
         runs.finish(run_id, summary, failed=bool(summary.errors))
         total.merge(summary)
     return total, unreadable
