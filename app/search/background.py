@@ -13,6 +13,7 @@ import logging
 import threading
 
 from app.core.context import AppContext
+from app.members.service import list_all_members, member_from_row
 from app.search.index import IndexLockedError
 from app.search.indexer import Indexer
 
@@ -36,6 +37,16 @@ def sync_once(context: AppContext) -> bool:
     return True
 
 
+def warm_up(context: AppContext) -> None:
+    """Build the matching catalog and every member's context before the first request asks."""
+    matching = context.matching
+    matching.refresh()
+    with context.sessions() as session:
+        members = [member_from_row(row) for row in list_all_members(session=session)]
+    for member in members:
+        matching.context(member)
+
+
 class BackgroundIndexer:
     """A daemon thread that calls :func:`sync_once` every ``interval`` seconds."""
 
@@ -55,9 +66,13 @@ class BackgroundIndexer:
         self._thread.join(timeout=60)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        try:
+            if sync_once(self._context):
+                warm_up(self._context)
+        except Exception:  # the server still answers; requests build what they need
+            logger.exception("index warm-up failed")
+        while not self._stop.wait(self._interval):
             try:
                 sync_once(self._context)
             except Exception:  # a failed pass must not kill the server's indexing
                 logger.exception("index sync failed")
-            self._stop.wait(self._interval)
