@@ -12,7 +12,11 @@ import os
 import platform
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
 
 from app.core.config import Settings
 from app.core.context import AppContext
@@ -24,13 +28,32 @@ from models.paths import BUNDLED_DATA_DIR
 NOTICES = BUNDLED_DATA_DIR / "devset" / "notices.jsonl"
 
 
+@contextmanager
+def scratch_database(url: str | None) -> Iterator[str | None]:
+    """The URL itself (None: SQLite in the temp folder); PostgreSQL gets a throw-away schema."""
+    if not url or not url.startswith("postgres"):
+        yield url
+        return
+    schema = f"bench_{os.getpid()}"
+    admin = create_engine(Settings(database_url=url).effective_database_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        separator = "&" if "?" in url else "?"
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--file", type=Path, default=NOTICES)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(data_dir=Path(folder), database_url=args.database_url)
+    with tempfile.TemporaryDirectory() as folder, scratch_database(args.database_url) as url:
+        settings = Settings(data_dir=Path(folder), database_url=url)
         context = AppContext.open(settings)
         store = NoticeStore(context.sessions)
         start = time.perf_counter()
