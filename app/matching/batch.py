@@ -64,15 +64,23 @@ def _encode_unique(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32)[[row[t] for t in texts]]
 
 
-def build_batch(notices: Sequence[Notice], encoder: Encoder) -> NoticeBatch:
-    """Split notices into passages and embed them (each distinct text once)."""
+def build_batch(
+    notices: Sequence[Notice],
+    encoder: Encoder,
+    *,
+    split: Sequence[Sequence[RequirementPassage]] | None = None,
+) -> NoticeBatch:
+    """Split notices into passages and embed them (each distinct text once).
+
+    ``split`` gives each notice's ``notice_passages`` when the caller already has them.
+    """
     passages: list[RequirementPassage] = []
     targets: list[tuple[int, str | None]] = []
     codes: list[tuple[str, ...]] = []
     pair_target: list[int] = []
     pair_passage: list[int] = []
     for n, notice in enumerate(notices):
-        own = notice_passages(notice)
+        own = list(split[n]) if split is not None else notice_passages(notice)
         start = len(passages)
         passages.extend(own)
         for lot_id, lot_codes in target_codes(notice):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy import func, select
@@ -49,7 +50,7 @@ class Catalog:
     open_until: np.ndarray  # target → deadline epoch seconds (inf: unknown; nan: not open)
     sample: tuple[str, ...]
 
-    @property
+    @cached_property
     def whole(self) -> np.ndarray:
         """Mask of whole-notice targets."""
         return np.asarray([lot is None for lot in self.target_lot], dtype=bool)
@@ -59,28 +60,41 @@ class Catalog:
         with np.errstate(invalid="ignore"):
             return np.asarray(self.open_until >= now.timestamp(), dtype=bool)
 
-    def top_notices(self, scores: np.ndarray, mask: np.ndarray, k: int) -> list[str]:
-        """Ids of the notices of the ``k`` best targets among ``mask``, best first (scores > 0)."""
-        eligible = np.flatnonzero(mask & (scores > 0))
+    def top_notices(
+        self, scores: np.ndarray, mask: np.ndarray, k: int, *, positive: bool = True
+    ) -> list[str]:
+        """Ids of the notices of the ``k`` best targets among ``mask``, best first.
+
+        With ``positive``, only targets scoring above 0 count (a BM25 or CPV score of 0
+        matches nothing); standardised scores are negative below the average.
+        """
+        eligible = np.flatnonzero(mask & (scores > 0) if positive else mask)
         if eligible.size > k:
             eligible = eligible[np.argpartition(-scores[eligible], k)[:k]]
         eligible = eligible[np.argsort(-scores[eligible], kind="stable")]
         return list(dict.fromkeys(self.notice_ids[int(self.target_notice[t])] for t in eligible))
 
 
-def _open_until(notice: Notice, lot: str | None, row: NoticeRow) -> float:
-    if row.status != NoticeStatus.open.value:
+def _open_until(
+    notice: Notice, lot: str | None, status: str, deadline_at: datetime | None
+) -> float:
+    if status != NoticeStatus.open.value:
         return float("nan")
     own = next((x.deadline for x in notice.lots if x.id == lot), None) if lot else None
-    deadline = own or row.deadline_at
+    deadline = own or deadline_at
     return deadline.timestamp() if deadline is not None else float("inf")
 
 
 def build_catalog(session: Session) -> Catalog:
     """Read every matchable notice from the store (award notices are never matchable)."""
     version = store_version(session)
-    rows = session.scalars(
-        select(NoticeRow).where(NoticeRow.kind == RecordKind.notice.value).order_by(NoticeRow.id)
+    # Only the columns needed, streamed: at 100k notices, loading every row at once
+    # (ORM objects with their documents) took hundreds of MB that the process kept.
+    rows = session.execute(
+        select(NoticeRow.id, NoticeRow.document, NoticeRow.status, NoticeRow.deadline_at)
+        .where(NoticeRow.kind == RecordKind.notice.value)
+        .order_by(NoticeRow.id)
+        .execution_options(yield_per=1000)
     )
     notice_ids: list[str] = []
     positions: list[int] = []
@@ -99,7 +113,7 @@ def build_catalog(session: Session) -> Catalog:
             keys.append(key)
             documents.append(fields)
             codes.append(per_target.get(lot, ()))
-            open_until.append(_open_until(notice, lot, row))
+            open_until.append(_open_until(notice, lot, row.status, row.deadline_at))
         notice_ids.append(row.id)
     step = max(1, len(notice_ids) // SAMPLE_SIZE)
     return Catalog(

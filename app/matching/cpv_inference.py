@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,12 @@ def ancestors(code: str) -> list[tuple[int, str]]:
     ``45101000`` gives ``45000000`` (2), ``45100000`` (3) and ``45101000`` (5): its
     fourth digit is 0, so it has no node of its own at depth 4.
     """
+    return list(_ancestors(code))
+
+
+@lru_cache(maxsize=32_768)
+def _ancestors(code: str) -> tuple[tuple[int, str], ...]:
+    # Memoised: serving a member indexes the codes of every candidate.
     depth = cpv_depth(code)
     nodes = []
     for level in LEVELS:
@@ -52,7 +59,7 @@ def ancestors(code: str) -> list[tuple[int, str]]:
             break
         if level == 2 or code[level - 1] != "0":
             nodes.append((level, code[:level].ljust(8, "0")))
-    return nodes
+    return tuple(nodes)
 
 
 @dataclass(frozen=True)
@@ -249,7 +256,7 @@ class CpvNodeIndex:
         for target, codes in enumerate(target_codes):
             seen: set[tuple[int, str]] = set()
             for index, code in enumerate(codes):
-                for depth, node in ancestors(code):
+                for depth, node in _ancestors(code):
                     if (depth, node) in seen:
                         continue
                     seen.add((depth, node))
@@ -282,7 +289,12 @@ class CpvNodeIndex:
             if weight == 0 or not known or targets.size == 0:
                 continue
             conf = np.asarray([known.get(node, 0.0) for node in vocab], dtype=np.float32)
+            values = conf[nodes] * np.where(main, 1.0, secondary)
             best = np.zeros(self.size, dtype=np.float32)
-            np.maximum.at(best, targets, conf[nodes] * np.where(main, 1.0, secondary))
+            # Entries are grouped by target (built target by target): a segmented max
+            # gives what ``np.maximum.at`` gives, ten times faster at 100k targets.
+            starts = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
+            firsts = targets[starts]
+            best[firsts] = np.maximum(best[firsts], np.maximum.reduceat(values, starts))
             total += weight * best
         return total

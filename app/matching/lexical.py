@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import Stemmer
@@ -81,13 +82,19 @@ def document_terms(text: str, language: str | None) -> list[str]:
 
 def query_variants(text: str) -> dict[tuple[str, ...], int]:
     """Each distinct query word as its French and English stems, with its count."""
+    return dict(_query_variants(text))
+
+
+@lru_cache(maxsize=1024)
+def _query_variants(text: str) -> tuple[tuple[tuple[str, ...], int], ...]:
+    # Memoised: a member's expertise text is analysed once per match, not once per target.
     words = Counter(tokens(text))
     fr = _stemmer("fr").stemWords(list(words))
     en = _stemmer("en").stemWords(list(words))
     variants: Counter[tuple[str, ...]] = Counter()
     for (_, count), stem_fr, stem_en in zip(words.items(), fr, en, strict=True):
         variants[tuple(dict.fromkeys((stem_fr, stem_en)))] += count
-    return dict(variants)
+    return tuple(variants.items())
 
 
 class BM25Index:
@@ -107,7 +114,12 @@ class BM25Index:
         self._position = {key: index for index, key in enumerate(self.keys)}
         self.k1 = k1
         self.b = b
-        postings: dict[str, list[tuple[int, int]]] = {}
+        self._last: tuple[str, np.ndarray] | None = None
+        # Postings are gathered as flat arrays of (term, document, frequency), then
+        # grouped by term: a list of tuples per term took ~100 bytes per posting, some
+        # 200 MB at 100k notices, which the process kept after the build.
+        vocabulary: dict[str, int] = {}
+        posting_terms, posting_docs, posting_freqs = array("q"), array("q"), array("f")
         lengths = np.zeros(len(documents), dtype=np.float32)
         for index, fields in enumerate(documents):
             counts: Counter[str] = Counter()
@@ -115,15 +127,23 @@ class BM25Index:
                 counts.update(document_terms(text, language))
             lengths[index] = sum(counts.values())
             for term, tf in counts.items():
-                postings.setdefault(term, []).append((index, tf))
+                posting_terms.append(vocabulary.setdefault(term, len(vocabulary)))
+                posting_docs.append(index)
+                posting_freqs.append(tf)
         average = float(lengths.mean()) if len(documents) and lengths.mean() > 0 else 1.0
         norm = k1 * (1.0 - b + b * lengths / average)
         total = len(documents)
+        terms = np.asarray(posting_terms, dtype=np.int64)
+        # A stable sort keeps each term's documents in ascending order.
+        order = np.argsort(terms, kind="stable")
+        all_docs = np.asarray(posting_docs, dtype=np.int64)[order]
+        all_freqs = np.asarray(posting_freqs, dtype=np.float32)[order]
+        ends = np.cumsum(np.bincount(terms, minlength=len(vocabulary)))
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, entries in postings.items():
-            docs = np.fromiter((d for d, _ in entries), dtype=np.int64, count=len(entries))
-            freq = np.fromiter((t for _, t in entries), dtype=np.float32, count=len(entries))
-            idf = math.log(1.0 + (total - len(entries) + 0.5) / (len(entries) + 0.5))
+        for term, number in vocabulary.items():
+            start, end = (int(ends[number - 1]) if number else 0), int(ends[number])
+            docs, freq = all_docs[start:end], all_freqs[start:end]
+            idf = math.log(1.0 + (total - docs.size + 0.5) / (docs.size + 0.5))
             weights = idf * freq * (k1 + 1.0) / (freq + norm[docs])
             self._postings[term] = (docs, weights.astype(np.float32))
 
@@ -133,8 +153,16 @@ class BM25Index:
     def __contains__(self, key: object) -> bool:
         return key in self._position
 
+    def positions(self, keys: Sequence[str]) -> np.ndarray:
+        """Position of each key in ``keys`` order (-1 for a key the index does not hold)."""
+        get = self._position.get
+        return np.fromiter((get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document (in ``keys`` order) for ``query``."""
+        last = self._last
+        if last is not None and last[0] == query:
+            return last[1].copy()
         total = np.zeros(len(self.keys), dtype=np.float32)
         for variants, count in query_variants(query).items():
             best = np.zeros(len(self.keys), dtype=np.float32)
@@ -144,6 +172,8 @@ class BM25Index:
                     docs, weights = entry
                     best[docs] = np.maximum(best[docs], weights)
             total += (1.0 + math.log(count)) * best
+        # Serving a member scores the same query twice (candidates, then ranking).
+        self._last = (query, total.copy())
         return total
 
     def top(self, query: str, k: int = 10) -> list[tuple[str, float]]:
@@ -162,9 +192,10 @@ class BM25Index:
                 if entry is None:
                     continue
                 docs, weights = entry
-                hit = np.flatnonzero(docs == index)
-                if hit.size:
-                    found.append((float(weights[hit[0]]), stem))
+                # A posting list holds each document once, in ascending order.
+                at = int(np.searchsorted(docs, index))
+                if at < docs.size and docs[at] == index:
+                    found.append((float(weights[at]), stem))
                     break
         return [stem for _, stem in sorted(found, key=lambda item: (-item[0], item[1]))]
 

@@ -183,8 +183,10 @@ def lexical_scores(batch: NoticeBatch, index: BM25Index, query: str) -> np.ndarr
     keys = batch.keys()
     if keys == index.keys:
         return scores
-    position = {key: i for i, key in enumerate(index.keys)}
-    return np.asarray([scores[position[k]] if k in position else 0.0 for k in keys], np.float32)
+    if not len(scores):
+        return np.zeros(len(keys), dtype=np.float32)
+    positions = index.positions(keys)
+    return np.where(positions >= 0, scores[positions], np.float32(0.0)).astype(np.float32)
 
 
 def cpv_scores(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ingest.normalise.cpv import cpv_labels
@@ -171,10 +172,14 @@ def target_key(notice_id: str, lot: str | None) -> str:
     return notice_id if lot is None else f"{notice_id}#lot={lot}"
 
 
+@lru_cache(maxsize=16_384)
 def text_for_embedding(text: str) -> str:
-    """The form of a passage handed to the embedder: ALL-CAPS text is lowered."""
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    """The form of a passage handed to the embedder: ALL-CAPS text is lowered.
+
+    Memoised: serving a member reads it for every passage of every candidate.
+    """
+    letters = "".join(filter(str.isalpha, text))
+    if letters and sum(map(str.isupper, letters)) > 0.6 * len(letters):
         lowered = text.lower()
         return lowered[:1].upper() + lowered[1:]
     return text

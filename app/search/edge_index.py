@@ -28,6 +28,7 @@ from qdrant_edge import (
     IsEmptyCondition,
     MatchAny,
     MatchValue,
+    Memory,
     PayloadSchemaType,
     Point,
     Query,
@@ -41,8 +42,10 @@ from qdrant_edge import (
 
 from app.search.index_base import (
     COLLECTIONS,
+    EXPERTISE,
     FLOAT_FIELDS,
     KEYWORD_FIELDS,
+    REQUIREMENT,
     Hit,
     IndexDimensionError,
     IndexedPoint,
@@ -183,6 +186,18 @@ class EdgeIndex:
         for shard in shards:
             shard.optimize()
 
+    def unindexed(self, collection: str) -> int:
+        """Points of the collection that searches scan one by one (no HNSW graph yet).
+
+        A shard never optimises by itself: until :meth:`optimize` runs, new points sit
+        in a plain segment that every search scans in full.
+        """
+        shard = self._shard(collection, create=False)
+        if shard is None:
+            return 0
+        info = shard.info()
+        return max(0, int(info.points_count) - int(info.indexed_vectors_count))
+
     def close(self) -> None:
         """Flush and close every shard, releasing their locks; idempotent."""
         with self._lock:
@@ -210,7 +225,10 @@ class EdgeIndex:
             exists = (directory / _MARKER).exists()
             if not exists and not create:
                 return None
-            vectors = EdgeVectorParams(size=self.dimension, distance=Distance.Cosine)
+            # Nothing searches member expertise yet (it is scrolled): its vectors stay on
+            # disk instead of a 32 MB chunk held in memory for a few hundred points.
+            memory = Memory.Cold if collection == EXPERTISE else None
+            vectors = EdgeVectorParams(size=self.dimension, distance=Distance.Cosine, memory=memory)
             config = EdgeConfig(vectors=vectors)
             try:
                 if exists:
@@ -220,7 +238,7 @@ class EdgeIndex:
                     shard = EdgeShard.create(str(directory), config)
             except Exception as exc:
                 raise _translate(exc, directory, self.dimension) from exc
-            _ensure_payload_indexes(shard)
+            _ensure_payload_indexes(shard, collection)
             self._shards[collection] = shard
             return shard
 
@@ -242,13 +260,25 @@ def _translate(exc: Exception, directory: Path, dimension: int) -> Exception:
     return VectorIndexError(f"Cannot open the index at {directory}: {message}")
 
 
-def _ensure_payload_indexes(shard: EdgeShard) -> None:
-    """Create the payload indexes the filters use, if the shard lacks them."""
+_UNFILTERED = {
+    REQUIREMENT: frozenset({"member_id", "kind", "lot", "cpv"}),
+    EXPERTISE: frozenset(set(KEYWORD_FIELDS) - {"member_id"}) | set(FLOAT_FIELDS),
+}
+"""Fields no ``SearchFilter`` reads in a collection: filtering on them scans (rightly
+slow), and their indexes would hold RAM for nothing (70 MB at 430k requirement points,
+most of it for ``cpv``)."""
+
+
+def _ensure_payload_indexes(shard: EdgeShard, collection: str) -> None:
+    """Give the shard exactly the payload indexes its collection's filters use."""
     present = shard.info().payload_schema
+    skip = _UNFILTERED.get(collection, frozenset())
     wanted = [(name, PayloadSchemaType.Keyword) for name in KEYWORD_FIELDS]
     wanted += [(name, PayloadSchemaType.Float) for name in FLOAT_FIELDS]
     for name, schema in wanted:
-        if name not in present:
+        if name in skip and name in present:
+            shard.update(UpdateOperation.delete_field_index(name))
+        elif name not in skip and name not in present:
             shard.update(UpdateOperation.create_field_index(name, schema))
 
 

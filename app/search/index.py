@@ -11,6 +11,8 @@ contract is pinned by ``tests/search/test_index_contract.py``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from app.core.config import Settings
 from app.search.edge_index import EdgeIndex
 from app.search.index_base import (
@@ -26,7 +28,9 @@ from app.search.index_base import (
     VectorIndexError,
     point_id,
 )
-from app.search.server_index import QdrantServerIndex
+
+if TYPE_CHECKING:
+    from app.search.server_index import QdrantServerIndex
 
 __all__ = [
     "COLLECTIONS",
@@ -46,6 +50,15 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    # qdrant-client (80 MB resident once imported) loads only for a Qdrant server.
+    if name == "QdrantServerIndex":
+        from app.search.server_index import QdrantServerIndex
+
+        return QdrantServerIndex
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_index(settings: Settings, dimension: int) -> VectorIndex:
     """The server index when ``QDRANT_URL`` is set, else the embedded one in ``index_dir``.
 
@@ -53,6 +66,8 @@ def open_index(settings: Settings, dimension: int) -> VectorIndex:
     """
     if settings.qdrant_url:
         from qdrant_client import QdrantClient
+
+        from app.search.server_index import QdrantServerIndex
 
         api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
         return QdrantServerIndex(QdrantClient(url=settings.qdrant_url, api_key=api_key), dimension)

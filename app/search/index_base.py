@@ -89,7 +89,8 @@ def as_vector(vector: Vector, dimension: int) -> list[float]:
         raise IndexDimensionError(
             f"Expected a vector of {dimension} floats, got shape {array.shape}"
         )
-    return [float(x) for x in array]
+    values: list[float] = array.tolist()
+    return values
 
 
 @dataclass(frozen=True, slots=True)

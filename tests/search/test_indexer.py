@@ -103,3 +103,25 @@ def test_reset_then_sync_rebuilds(context: AppContext, index: EdgeIndex) -> None
     assert indexer.sync().points == first
     notice = Notice.model_validate(json.loads(devset_lines(1)[0]))
     assert notice.id  # the devset line is a valid notice
+
+
+def test_sync_builds_the_graphs_after_a_bulk_load(
+    context: AppContext, index: EdgeIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = NoticeStore(context.sessions)
+    for line in devset_lines(20):
+        store.apply(parse_notice_json_line(line))
+    optimized: list[int] = []
+    build = index.optimize
+
+    def optimize() -> None:
+        optimized.append(index.unindexed(REQUIREMENT))
+        build()
+
+    monkeypatch.setattr(index, "optimize", optimize)
+    quiet = Indexer(context.sessions, index, HashingEmbedder(), optimize_after=None)
+    assert not quiet.sync().optimized and optimized == []
+    assert index.unindexed(REQUIREMENT) == index.count(REQUIREMENT) > 0  # scanned in full
+    store.apply(parse_notice_json_line(devset_lines(21)[-1]))
+    report = Indexer(context.sessions, index, HashingEmbedder(), optimize_after=1).sync()
+    assert report.optimized and optimized == [index.count(REQUIREMENT)]
