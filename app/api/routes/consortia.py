@@ -10,10 +10,12 @@ unknown lot a 422 naming ``body.lots.<index>``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from app.api.deps import ContextDep, CurrentPrincipal, NowDep, SessionDep, require, unprocessable
 from app.api.params import GroupIdField, LotIdField, NoticeIdPath
@@ -21,6 +23,7 @@ from app.auth import policy
 from app.consortia import service
 from app.consortia.assembly import assemble
 from app.consortia.errors import AssemblyError, InvalidRequestError
+from app.core.context import AppContext
 from app.members.checks import InvalidInputError
 from models.consortium import Proposal
 
@@ -99,6 +102,23 @@ def consortia_public(
     )
 
 
+def prepare(
+    session: Session, context: AppContext, *, notice_id: str, body: ConsortiaIn, now: datetime
+) -> service.PreparedAssembly:
+    """The assembly request for ``body``, or the HTTP refusal (shared with the drafts route)."""
+    return prepared_or_error(
+        lambda: service.prepare_assembly(
+            session=session,
+            notice_id=notice_id,
+            group_id=body.group_id,
+            max_members=body.max_members,
+            lots=body.lots,
+            embedder=context.embedder,
+            now=now,
+        )
+    )
+
+
 def run_assembly(prepared: service.PreparedAssembly) -> tuple[list[Proposal], list[str]]:
     """The proposals, or none and the reason the assembly gives."""
     try:
@@ -118,16 +138,6 @@ def create_consortia(
 ) -> ConsortiaPublic:
     """Propose the best distinct teams of the group for the notice (its leads and admins)."""
     require(policy.can_lead_group(principal, body.group_id))
-    prepared = prepared_or_error(
-        lambda: service.prepare_assembly(
-            session=session,
-            notice_id=notice_id,
-            group_id=body.group_id,
-            max_members=body.max_members,
-            lots=body.lots,
-            embedder=context.embedder,
-            now=now,
-        )
-    )
+    prepared = prepare(session, context, notice_id=notice_id, body=body, now=now)
     proposals, reasons = run_assembly(prepared)
     return consortia_public(prepared, proposals, reasons)

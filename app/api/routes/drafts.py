@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import ContextDep, CurrentPrincipal, NowDep, SessionDep, require, unprocessable
 from app.api.params import DraftIdPath, GroupIdQuery, NoticeIdPath
-from app.api.routes.consortia import ConsortiaIn, prepared_or_error, run_assembly
+from app.api.routes.consortia import ConsortiaIn, prepare, run_assembly
 from app.auth import policy
 from app.auth.principal import Principal
 from app.consortia import service as consortia_service
@@ -117,17 +117,7 @@ def _proposal(
     """The proposal to draft: the one given, or the one at the given index."""
     if isinstance(body.proposal, Proposal):
         return body.proposal
-    prepared = prepared_or_error(
-        lambda: consortia_service.prepare_assembly(
-            session=session,
-            notice_id=notice_id,
-            group_id=body.group_id,
-            max_members=body.max_members,
-            lots=body.lots,
-            embedder=context.embedder,
-            now=now,
-        )
-    )
+    prepared = prepare(session, context, notice_id=notice_id, body=body, now=now)
     proposals, reasons = run_assembly(prepared)
     if body.proposal >= len(proposals):
         why = " ".join(reasons) or f"there are {len(proposals)} proposal(s)"
