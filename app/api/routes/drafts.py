@@ -16,6 +16,7 @@ gets 403 at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -205,6 +206,23 @@ def _filename(row: DraftRow, extension: str) -> str:
     return f"draft-{_UNSAFE.sub('-', row.notice_id)}-{row.group_id}-v{row.version}.{extension}"
 
 
+def _rendered(
+    row: DraftRow,
+    render: Callable[[Draft], str | bytes],
+    *,
+    media_type: str,
+    extension: str,
+    disposition: str = "attachment",
+) -> Response:
+    """One stored draft rendered in a download format, named after notice, group and version."""
+    filename = _filename(row, extension)
+    return Response(
+        render(service.draft_of(row)),
+        media_type=media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
+
+
 # The format routes come before ``/api/drafts/{draft_id}``, which would match them too.
 @router.get(
     "/api/drafts/{draft_id}.md",
@@ -216,10 +234,9 @@ def read_draft_markdown(
 ) -> Response:
     """Retrieve a draft as Markdown."""
     row = _readable(session, principal, draft_id)
-    return Response(
-        render_markdown(service.draft_of(row)),
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="{_filename(row, "md")}"'},
+    media_type = "text/markdown; charset=utf-8"
+    return _rendered(
+        row, render_markdown, media_type=media_type, extension="md", disposition="inline"
     )
 
 
@@ -233,11 +250,7 @@ def read_draft_docx(
 ) -> Response:
     """Retrieve a draft as a Word document."""
     row = _readable(session, principal, draft_id)
-    return Response(
-        render_docx(service.draft_of(row)),
-        media_type=DOCX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{_filename(row, "docx")}"'},
-    )
+    return _rendered(row, render_docx, media_type=DOCX_TYPE, extension="docx")
 
 
 @router.get(
@@ -250,11 +263,7 @@ def read_draft_ics(
 ) -> Response:
     """Retrieve a draft's retro-planning as an iCalendar file."""
     row = _readable(session, principal, draft_id)
-    return Response(
-        render_ics(service.draft_of(row)),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(row, "ics")}"'},
-    )
+    return _rendered(row, render_ics, media_type="text/calendar; charset=utf-8", extension="ics")
 
 
 @router.get("/api/drafts/{draft_id}", response_model=Draft)
