@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from app.consortia.decode import build_proposal
 from app.consortia.inputs import AssemblyRequest
-from app.consortia.model import solve_teams
 from models.consortium import Proposal
 
 
@@ -26,4 +25,7 @@ def assemble(request: AssemblyRequest) -> list[Proposal]:
     Raises ``InvalidRequestError`` (from the request's construction) or
     ``NoFeasibleTeamError`` when no team satisfies the constraints.
     """
+    # OR-Tools loads with the first assembly, not with every process (see solution.py).
+    from app.consortia.model import solve_teams
+
     return [build_proposal(request, solution) for solution in solve_teams(request)]

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 
 from app.consortia.go_rule import evaluate_go_rule
 from app.consortia.inputs import WEIGHT_UNIT, AssemblyRequest, Candidate, LotId, Requirement
-from app.consortia.model import SCALE, TeamSolution
 from app.consortia.roles import assign_roles
+from app.consortia.solution import SCALE, TeamSolution
 from models.consortium import (
     NO_LOT_KEY,
     Gap,

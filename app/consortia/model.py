@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import NoReturn
 
@@ -61,10 +60,9 @@ from ortools.sat.python import cp_model
 
 from app.consortia.errors import AssemblyError, NoFeasibleTeamError
 from app.consortia.inputs import WEIGHT_UNIT, AssemblyRequest
+from app.consortia.solution import SCALE, TeamSolution, points
 from models.consortium import IntentionRole
 
-SCALE = 10_000
-"""Integer objective points per unit of value (weight 1 x fit 1)."""
 INTENTION_BONUS: Mapping[IntentionRole, float] = {
     IntentionRole.lead: 0.30,
     IntentionRole.contributor: 0.20,
@@ -83,21 +81,6 @@ DETERMINISTIC_TIME_BUDGET = 2.0
 """For all solves of one request: once spent, no further teams are drawn."""
 WALL_TIME_LIMIT = 10.0
 """Per solve, in seconds: the last resort, should deterministic time be far off."""
-
-
-@dataclass(frozen=True, slots=True)
-class TeamSolution:
-    """One solved team (member ids in candidate order) and who is responsible for what."""
-
-    team: tuple[str, ...]
-    assignment: Mapping[str, str]
-    objective: int
-    optimal: bool
-
-
-def points(value: float) -> int:
-    """A value in objective units, as integer points."""
-    return round(value * SCALE)
 
 
 def solve_teams(request: AssemblyRequest) -> list[TeamSolution]:

@@ -44,7 +44,7 @@ from app.matching.scoring import (
 )
 from app.matching.units import RequirementPassage, notice_passages, text_for_embedding
 from app.search.embedder import Embedder
-from app.search.index import REQUIREMENT, SearchFilter, VectorIndex
+from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
 from models.member import Member
 from models.notice import Nature, Notice
 from models.schema import NoticeRow
@@ -145,28 +145,30 @@ class PassageVectors:
 
     Reading one back through qdrant-edge's Python binding costs some 35 µs (a list of
     512 floats), and a member's candidates hold about a thousand passages. CPV label
-    passages (two thirds of the points) share their text, so their vectors are kept
-    by text: at most two per CPV code. Other passages are kept per notice and text,
-    the least recently used dropped beyond ``capacity``. A vector is a function of
-    its text, so an entry never goes stale: a changed notice has other texts.
+    passages (two thirds of a notice's passages) are shared by every notice with the
+    code, so their vectors are kept by text: at most two per CPV code. Other passages
+    are kept per notice and text, the least recently used dropped beyond ``capacity``.
+    A vector is a function of its text, so an entry never goes stale: a changed
+    notice has other texts.
     """
 
     def __init__(self, capacity: int = VECTOR_CACHE_SIZE) -> None:
         self._labels: dict[str, np.ndarray] = {}
         self._passages: Lru[tuple[str, str], np.ndarray] = Lru(capacity)
 
-    def get(self, notice_id: str, kind: str, text: str) -> np.ndarray | None:
+    def get(self, passage: RequirementPassage, text: str) -> np.ndarray | None:
         """The vector of a passage (``text`` as embedded), if kept."""
-        if kind == "cpv":
+        if passage.code is not None:
             return self._labels.get(text)
-        return self._passages.get((notice_id, text))
+        return self._passages.get((passage.notice_id, text))
 
-    def put(self, notice_id: str, kind: str, text: str, vector: np.ndarray) -> None:
-        """Keep the vector of a passage."""
-        if kind == "cpv":
-            self._labels[text] = vector
-        else:
-            self._passages.put((notice_id, text), vector)
+    def put_label(self, text: str, vector: np.ndarray) -> None:
+        """Keep the vector of a CPV label (``text`` as embedded)."""
+        self._labels[text] = vector
+
+    def put_passage(self, notice_id: str, text: str, vector: np.ndarray) -> None:
+        """Keep the vector of a passage of a notice (``text`` as embedded)."""
+        self._passages.put((notice_id, text), vector)
 
 
 @dataclass(frozen=True)
@@ -292,24 +294,34 @@ class MatchingEngine:
         """Notices with their passage vectors, kept or read back from the index."""
         prepared = self._notices(ids)
         known: dict[str, np.ndarray] = {}
-        unread: list[str] = []
+        unread: dict[str, None] = {}  # notices with a passage vector not kept
+        codes: set[str] = set()  # CPV codes with a label vector not kept
         for item in prepared:
-            notice_id = item.notice.id
             for passage, text in zip(item.passages, item.texts, strict=True):
-                vector = self._vectors.get(notice_id, passage.kind, text)
-                if vector is None:
-                    unread.append(notice_id)
-                    break
-                known[text] = vector
+                vector = self._vectors.get(passage, text)
+                if vector is not None:
+                    known[text] = vector
+                elif passage.code is not None:
+                    codes.add(passage.code)
+                else:
+                    unread[item.notice.id] = None
+        if codes:
+            labels = self._index.scroll(
+                LABEL, filter=SearchFilter(codes=sorted(codes)), with_vectors=True
+            )
+            for point in labels:
+                text = text_for_embedding(str(point.payload["text"]))
+                self._vectors.put_label(text, point.vector)
+                known[text] = point.vector
         if unread:
             points = self._index.scroll(
-                REQUIREMENT, filter=SearchFilter(notice_ids=unread), with_vectors=True
+                REQUIREMENT, filter=SearchFilter(notice_ids=list(unread)), with_vectors=True
             )
             for point in points:
                 text = text_for_embedding(str(point.payload["text"]))
-                kind, notice_id = str(point.payload["kind"]), str(point.payload["notice_id"])
-                self._vectors.put(notice_id, kind, text, point.vector)
+                self._vectors.put_passage(str(point.payload["notice_id"]), text, point.vector)
                 known[text] = point.vector
+        # A vector missing from the index (a label the index lost) is embedded again.
         return build_batch(
             [item.notice for item in prepared],
             LookupEncoder(known, self._embedder),

@@ -6,10 +6,16 @@ the shard is open, and a second ``EdgeShard.load`` of the same directory fails w
 the known collections when it is built, so that a second owner learns it at once as an
 ``IndexLockedError``. The lock dies with its process; the WAL replays on the next open,
 so updates are durable when ``upsert`` returns.
+
+A collection stored with other settings than this version's (another embedder's
+dimension, another vector format) cannot be opened with them: it is derived data, so
+it is emptied and created again, and the indexer rebuilds it from the store.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -38,16 +44,14 @@ from qdrant_edge import (
     ScoredPoint,
     ScrollRequest,
     UpdateOperation,
+    VectorStorageDatatype,
 )
 
 from app.search.index_base import (
     COLLECTIONS,
-    EXPERTISE,
-    FLOAT_FIELDS,
-    KEYWORD_FIELDS,
+    PAYLOAD_INDEXES,
     REQUIREMENT,
     Hit,
-    IndexDimensionError,
     IndexedPoint,
     IndexLockedError,
     SearchFilter,
@@ -60,6 +64,8 @@ from app.search.index_base import (
 
 if TYPE_CHECKING:
     from qdrant_edge import ConditionType
+
+logger = logging.getLogger(__name__)
 
 _CHUNK = 256
 _MARKER = "edge_config.json"
@@ -109,11 +115,16 @@ class EdgeIndex:
         condition: list[ConditionType] = [FieldCondition(field, match=MatchAny(list(values)))]
         shard.update(UpdateOperation.delete_points_by_filter(Filter(must=condition)))
 
-    def clear(self, collection: str) -> None:
-        """Delete every point of the collection."""
-        shard = self._shard(collection, create=False)
-        if shard is not None:
-            shard.update(UpdateOperation.delete_points_by_filter(Filter()))
+    def drop(self, collection: str) -> None:
+        """Close the collection's shard and delete its directory."""
+        check_collection(collection)
+        with self._lock:
+            if self._closed:
+                raise VectorIndexError(f"The index at {self.path} is closed")
+            shard = self._shards.pop(collection, None)
+            if shard is not None:
+                shard.close()
+            shutil.rmtree(self.path / collection, ignore_errors=True)
 
     def search(
         self, collection: str, vector: Vector, *, limit: int, filter: SearchFilter | None = None
@@ -225,25 +236,53 @@ class EdgeIndex:
             exists = (directory / _MARKER).exists()
             if not exists and not create:
                 return None
-            # Nothing searches member expertise yet (it is scrolled): its vectors stay on
-            # disk instead of a 32 MB chunk held in memory for a few hundred points.
-            memory = Memory.Cold if collection == EXPERTISE else None
-            vectors = EdgeVectorParams(size=self.dimension, distance=Distance.Cosine, memory=memory)
-            config = EdgeConfig(vectors=vectors)
+            config = self._config(collection)
             try:
                 if exists:
-                    shard = EdgeShard.load(str(directory), config)
+                    shard = _load(directory, config)
                 else:
                     directory.parent.mkdir(parents=True, exist_ok=True)
                     shard = EdgeShard.create(str(directory), config)
             except Exception as exc:
-                raise _translate(exc, directory, self.dimension) from exc
+                raise _translate(exc, directory) from exc
             _ensure_payload_indexes(shard, collection)
             self._shards[collection] = shard
             return shard
 
+    def _config(self, collection: str) -> EdgeConfig:
+        # Only requirement passages are searched; member units and CPV labels are read
+        # back by key, so their vectors stay on disk instead of a 32 MB chunk held in
+        # memory for a few hundred or thousand points.
+        memory = None if collection == REQUIREMENT else Memory.Cold
+        vectors = EdgeVectorParams(
+            size=self.dimension,
+            distance=Distance.Cosine,
+            datatype=VectorStorageDatatype.Float16,
+            memory=memory,
+        )
+        return EdgeConfig(vectors=vectors)
 
-def _translate(exc: Exception, directory: Path, dimension: int) -> Exception:
+
+def _load(directory: Path, config: EdgeConfig) -> EdgeShard:
+    """Open a stored shard; one stored with other settings is emptied and created again."""
+    try:
+        return EdgeShard.load(str(directory), config)
+    except Exception as exc:
+        if "incompatible" not in str(exc):
+            raise
+        reason = str(exc)
+    # Opened without settings, the shard checks only its lock: never delete a shard
+    # that another process holds (this raises WouldBlock then).
+    EdgeShard.load(str(directory)).close()
+    logger.warning(
+        "index collection stored with other settings: emptied, to be rebuilt",
+        extra={"collection": directory.name, "reason": reason},
+    )
+    shutil.rmtree(directory)
+    return EdgeShard.create(str(directory), config)
+
+
+def _translate(exc: Exception, directory: Path) -> Exception:
     """The dedicated error for a qdrant-edge failure (it raises plain ``Exception``)."""
     message = str(exc)
     if "WouldBlock" in message:
@@ -252,34 +291,21 @@ def _translate(exc: Exception, directory: Path, dimension: int) -> Exception:
             "EdgeIndex of this process); one process owns it. Leave indexing to that "
             "process, or share a Qdrant server through COTENDER_QDRANT_URL."
         )
-    if "incompatible" in message and "vector size" in message:
-        return IndexDimensionError(
-            f"The index at {directory} holds vectors of another size than {dimension}: "
-            f"it was built with another embedder; rebuild it ({message})"
-        )
     return VectorIndexError(f"Cannot open the index at {directory}: {message}")
 
 
-_UNFILTERED = {
-    REQUIREMENT: frozenset({"member_id", "kind", "lot", "cpv"}),
-    EXPERTISE: frozenset(set(KEYWORD_FIELDS) - {"member_id"}) | set(FLOAT_FIELDS),
-}
-"""Fields no ``SearchFilter`` reads in a collection: filtering on them scans (rightly
-slow), and their indexes would hold RAM for nothing (70 MB at 430k requirement points,
-most of it for ``cpv``)."""
+_SCHEMAS = {"keyword": PayloadSchemaType.Keyword, "float": PayloadSchemaType.Float}
 
 
 def _ensure_payload_indexes(shard: EdgeShard, collection: str) -> None:
     """Give the shard exactly the payload indexes its collection's filters use."""
-    present = shard.info().payload_schema
-    skip = _UNFILTERED.get(collection, frozenset())
-    wanted = [(name, PayloadSchemaType.Keyword) for name in KEYWORD_FIELDS]
-    wanted += [(name, PayloadSchemaType.Float) for name in FLOAT_FIELDS]
-    for name, schema in wanted:
-        if name in skip and name in present:
-            shard.update(UpdateOperation.delete_field_index(name))
-        elif name not in skip and name not in present:
-            shard.update(UpdateOperation.create_field_index(name, schema))
+    present = set(shard.info().payload_schema)
+    wanted = dict(PAYLOAD_INDEXES.get(collection, ()))
+    for name in present - set(wanted):
+        shard.update(UpdateOperation.delete_field_index(name))
+    for name, kind in wanted.items():
+        if name not in present:
+            shard.update(UpdateOperation.create_field_index(name, _SCHEMAS[kind]))
 
 
 def _edge_filter(search_filter: SearchFilter | None) -> Filter | None:

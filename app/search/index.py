@@ -18,6 +18,7 @@ from app.search.edge_index import EdgeIndex
 from app.search.index_base import (
     COLLECTIONS,
     EXPERTISE,
+    LABEL,
     REQUIREMENT,
     Hit,
     IndexDimensionError,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLLECTIONS",
     "EXPERTISE",
+    "LABEL",
     "REQUIREMENT",
     "EdgeIndex",
     "Hit",

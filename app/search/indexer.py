@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,7 +26,7 @@ from app.matching.units import (
     text_for_embedding,
 )
 from app.search.embedder import Embedder
-from app.search.index import EXPERTISE, REQUIREMENT, IndexedPoint, VectorIndex, point_id
+from app.search.index import EXPERTISE, LABEL, REQUIREMENT, IndexedPoint, VectorIndex, point_id
 from models.member import Member
 from models.notice import Notice, RecordKind
 from models.schema import MemberRow, NoticeRow
@@ -59,40 +57,12 @@ class Optimizable(Protocol):
         ...
 
 
-class VectorCache:
-    """Vectors of texts that recur across notices (CPV labels), computed once per process."""
-
-    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
-        self._embedder = embedder
-        self._capacity = capacity
-        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
-
-    def encode(self, texts: Sequence[str], *, cache: Sequence[bool]) -> npt.NDArray[np.float32]:
-        """Encode ``texts``; those flagged in ``cache`` are remembered and reused."""
-        todo = [
-            t for t, keep in zip(texts, cache, strict=True) if not (keep and t in self._vectors)
-        ]
-        unique = list(dict.fromkeys(todo))
-        fresh = dict(zip(unique, self._embedder.encode(unique), strict=True)) if unique else {}
-        rows = []
-        for text, keep in zip(texts, cache, strict=True):
-            vector = self._vectors.get(text) if keep else None
-            if vector is None:
-                vector = fresh[text]
-                if keep and len(self._vectors) < self._capacity:
-                    self._vectors[text] = vector
-            rows.append(vector)
-        if not rows:
-            return np.zeros((0, self._embedder.dimension), dtype=np.float32)
-        return np.vstack(rows).astype(np.float32, copy=False)
-
-
 def _deadline_ts(value: datetime | None) -> float | None:
     return value.timestamp() if value is not None else None
 
 
 def passage_payload(row: NoticeRow, notice: Notice, passage: RequirementPassage) -> dict[str, Any]:
-    """What a requirement point carries: enough to filter and to explain a match."""
+    """What a requirement point carries: enough to filter, explain and read it back."""
     lot = next((lot for lot in notice.lots if lot.id == passage.lot), None)
     deadline = lot.deadline if lot is not None and lot.deadline else row.deadline_at
     return {
@@ -100,14 +70,17 @@ def passage_payload(row: NoticeRow, notice: Notice, passage: RequirementPassage)
         "lot": passage.lot,
         "kind": passage.kind,
         "text": passage.text,
-        "code": passage.code,
         "deadline_ts": _deadline_ts(deadline),
         "status": row.status,
         "places": list(notice.place),
         "nature": row.nature,
         "source": row.source,
-        "cpv": list(lot.cpv if lot is not None else notice.cpv),
     }
+
+
+def label_point_id(passage: RequirementPassage) -> str:
+    """The one point of a CPV label passage, whichever notice carries the code."""
+    return point_id("label", passage.code or "", passage.language or "", passage.text)
 
 
 @dataclass
@@ -134,7 +107,7 @@ class Indexer:
         self._sessions = sessions
         self._index = index
         self._embedder = embedder
-        self._cache = VectorCache(embedder)
+        self._labels: set[str] | None = None  # label point ids in the index, read once
         self._optimize_after = optimize_after
 
     def pending_notices(self) -> int:
@@ -143,7 +116,10 @@ class Indexer:
             return len(session.scalars(self._pending_notice_ids()).all())
 
     def sync(self, *, on_progress: Tick | None = None) -> IndexReport:
-        """Index every pending notice and member."""
+        """Index every pending notice and member (everything, if the index lost its points)."""
+        if self._points_lost():
+            logger.warning("the vector index lost its points: rebuilding it from the store")
+            self.reset()
         report = IndexReport()
         self._sync_notices(report, on_progress)
         self._sync_members(report)
@@ -159,12 +135,31 @@ class Indexer:
         return report
 
     def reset(self) -> None:
-        """Forget what was indexed: the next :meth:`sync` rebuilds everything."""
-        for collection in (REQUIREMENT, EXPERTISE):
-            self._index.clear(collection)
+        """Forget what was indexed: the next :meth:`sync` rebuilds everything.
+
+        The collections are dropped, not emptied, so that they are created again with
+        this version's settings (the embedder's dimension, the vector format).
+        """
+        for collection in (REQUIREMENT, EXPERTISE, LABEL):
+            self._index.drop(collection)
+        self._labels = set()
         with self._sessions() as session, session.begin():
             session.execute(update(NoticeRow).values(indexed_hash=None))
             session.execute(update(MemberRow).values(indexed_hash=None))
+
+    def _points_lost(self) -> bool:
+        """True when notices are recorded as indexed but the index holds no passage.
+
+        That happens when the index folder was deleted or emptied because it was stored
+        with other settings: the store is the source of truth, so it is rebuilt.
+        """
+        if self._index.count(REQUIREMENT) > 0:
+            return False
+        indexed = select(NoticeRow.id).where(
+            NoticeRow.indexed_hash.is_not(None), NoticeRow.kind == RecordKind.notice.value
+        )
+        with self._sessions() as session:
+            return session.scalars(indexed.limit(1)).first() is not None
 
     @staticmethod
     def _pending_notice_ids() -> Any:
@@ -187,18 +182,27 @@ class Indexer:
                 on_progress(len(ids))
 
     def _index_notices(self, rows: Sequence[NoticeRow]) -> int:
-        """Replace the points of ``rows``; award notices are never matchable, so get none."""
+        """Replace the points of ``rows``; award notices are never matchable, so get none.
+
+        CPV label passages go to the label collection, once per label: two thirds of
+        a notice's passages are labels shared with thousands of other notices.
+        """
         self._index.delete_where(REQUIREMENT, "notice_id", [row.id for row in rows])
         items: list[tuple[NoticeRow, Notice, RequirementPassage]] = []
+        labels: dict[str, RequirementPassage] = {}
         for row in rows:
             if row.kind != RecordKind.notice.value:
                 continue
             notice = Notice.model_validate(row.document)
-            items.extend((row, notice, passage) for passage in notice_passages(notice))
+            for passage in notice_passages(notice):
+                if passage.kind == "cpv":
+                    labels[label_point_id(passage)] = passage
+                else:
+                    items.append((row, notice, passage))
+        written = self._index_labels(labels)
         if not items:
-            return 0
-        texts = [text_for_embedding(passage.text) for _, _, passage in items]
-        vectors = self._cache.encode(texts, cache=[p.kind == "cpv" for _, _, p in items])
+            return written
+        vectors = self._embedder.encode([text_for_embedding(p.text) for _, _, p in items])
         points = [
             IndexedPoint(
                 id=point_id(notice.id, passage.lot or "", passage.kind, str(n), passage.text),
@@ -208,6 +212,27 @@ class Indexer:
             for n, ((row, notice, passage), vector) in enumerate(zip(items, vectors, strict=True))
         ]
         self._index.upsert(REQUIREMENT, points)
+        return written + len(points)
+
+    def _index_labels(self, labels: dict[str, RequirementPassage]) -> int:
+        """Write the label points (by id) that the index does not hold yet."""
+        if self._labels is None:
+            self._labels = {point.id for point in self._index.scroll(LABEL)}
+        missing = {key: p for key, p in labels.items() if key not in self._labels}
+        if not missing:
+            return 0
+        passages = list(missing.values())
+        vectors = self._embedder.encode([text_for_embedding(p.text) for p in passages])
+        points = [
+            IndexedPoint(
+                id=key,
+                vector=vector,
+                payload={"code": p.code, "language": p.language, "text": p.text},
+            )
+            for (key, p), vector in zip(missing.items(), vectors, strict=True)
+        ]
+        self._index.upsert(LABEL, points)
+        self._labels.update(missing)
         return len(points)
 
     def _sync_members(self, report: IndexReport) -> None:

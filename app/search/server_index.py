@@ -16,8 +16,7 @@ import numpy.typing as npt
 from qdrant_client import QdrantClient, models
 
 from app.search.index_base import (
-    FLOAT_FIELDS,
-    KEYWORD_FIELDS,
+    PAYLOAD_INDEXES,
     Hit,
     IndexDimensionError,
     IndexedPoint,
@@ -29,6 +28,7 @@ from app.search.index_base import (
 )
 
 _CHUNK = 256
+_SCHEMAS = {"keyword": models.PayloadSchemaType.KEYWORD, "float": models.PayloadSchemaType.FLOAT}
 
 
 class QdrantServerIndex:
@@ -71,12 +71,12 @@ class QdrantServerIndex:
         selector = models.FilterSelector(filter=models.Filter(must=[condition]))
         self.client.delete(name, points_selector=selector, wait=True)
 
-    def clear(self, collection: str) -> None:
-        """Delete every point of the collection."""
-        name = self._collection(collection, create=False)
-        if name is not None:
-            selector = models.FilterSelector(filter=models.Filter())
-            self.client.delete(name, points_selector=selector, wait=True)
+    def drop(self, collection: str) -> None:
+        """Delete the collection on the server (the next write creates it again)."""
+        name = self.prefix + check_collection(collection)
+        if self.client.collection_exists(name):
+            self.client.delete_collection(name)
+        self._ready.discard(name)
 
     def search(
         self, collection: str, vector: Vector, *, limit: int, filter: SearchFilter | None = None
@@ -157,7 +157,7 @@ class QdrantServerIndex:
         if self.client.collection_exists(name):
             self._check_dimension(name)
         elif create:
-            self._create(name)
+            self._create(name, collection)
         else:
             return None
         self._ready.add(name)
@@ -169,14 +169,18 @@ class QdrantServerIndex:
         if size != self.dimension:
             raise IndexDimensionError(
                 f"Qdrant collection {name!r} holds vectors of size {size}, not "
-                f"{self.dimension}: it was built with another embedder; rebuild it"
+                f"{self.dimension}: it was built with another embedder; rebuild it "
+                "(cotender index rebuild)"
             )
 
-    def _create(self, name: str) -> None:
-        vectors = models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)
+    def _create(self, name: str, collection: str) -> None:
+        vectors = models.VectorParams(
+            size=self.dimension,
+            distance=models.Distance.COSINE,
+            datatype=models.Datatype.FLOAT16,
+        )
         self.client.create_collection(name, vectors_config=vectors)
-        schemas = [(field, models.PayloadSchemaType.KEYWORD) for field in KEYWORD_FIELDS]
-        schemas += [(field, models.PayloadSchemaType.FLOAT) for field in FLOAT_FIELDS]
+        schemas = [(field, _SCHEMAS[kind]) for field, kind in PAYLOAD_INDEXES.get(collection, ())]
         with warnings.catch_warnings():
             # qdrant-client's local mode (":memory:", tests) warns that it has no payload
             # indexes; a real server builds them.

@@ -9,15 +9,18 @@ search, and a catalog that follows the store.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from app.core.context import AppContext
 from app.matching.engine import MatchingEngine, search_notices
+from app.matching.units import member_units, text_for_embedding
 from app.members.service import get_member, member_from_row
 from app.search.background import sync_once
+from app.search.embedder import Embedder
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from models.member import Member
@@ -113,3 +116,28 @@ def test_search_finds_a_notice_by_its_words(engine: MatchingEngine) -> None:
     title = json.loads(devset_lines(6)[5])["title"]
     hits = search_notices(engine, title, now=NOW, limit=5, open_only=False)
     assert json.loads(devset_lines(6)[5])["id"] in [hit.notice_id for hit in hits]
+
+
+class RecordingEmbedder:
+    """An embedder that remembers the texts it was asked to encode."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.dimension = inner.dimension
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.inner.encode(texts)
+
+
+@pytest.mark.usefixtures("engine")
+def test_notice_vectors_are_read_back_not_embedded_again(context: AppContext) -> None:
+    """Passages and the shared CPV labels come from the index; only the member is embedded."""
+    recording = RecordingEmbedder(context.embedder)
+    fresh = MatchingEngine(context.sessions, context.index, recording)
+    member = _member(context, "m-studies")
+    matches = fresh.match_member(member, now=NOW, limit=20, include_closed=True)
+    assert len(matches) == 20
+    units = {text_for_embedding(unit.text) for unit in member_units(member)}
+    assert recording.texts and set(recording.texts) <= units

@@ -17,6 +17,7 @@ from qdrant_client import QdrantClient
 from app.core.config import Settings
 from app.search.index import (
     EXPERTISE,
+    LABEL,
     REQUIREMENT,
     EdgeIndex,
     IndexDimensionError,
@@ -50,7 +51,6 @@ def _requirement(key: str, vector: np.ndarray, **payload: Any) -> IndexedPoint:
         "places": ["75"],
         "nature": "services",
         "source": "boamp",
-        "cpv": ["79411000"],
     }
     return IndexedPoint(id=point_id(key), vector=vector, payload=base | payload)
 
@@ -74,6 +74,15 @@ def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorInde
         backend = QdrantServerIndex(QdrantClient(":memory:"), DIM)
     yield backend
     backend.close()
+
+
+def _reopen(index: VectorIndex, dimension: int) -> VectorIndex:
+    """The storage of ``index`` opened again, for vectors of ``dimension``."""
+    if isinstance(index, EdgeIndex):
+        index.close()  # one owner at a time
+        return EdgeIndex(index.path, dimension)
+    assert isinstance(index, QdrantServerIndex)
+    return QdrantServerIndex(index.client, dimension)
 
 
 @pytest.fixture
@@ -150,6 +159,23 @@ def test_search_member_ids_in_expertise(index: VectorIndex) -> None:
     assert index.count(EXPERTISE) == 2
 
 
+def test_scroll_labels_by_code(index: VectorIndex) -> None:
+    labels = [
+        IndexedPoint(point_id(code, lang), v, {"code": code, "language": lang, "text": text})
+        for code, lang, text, v in [
+            ("79411000", "fr", "Conseil en gestion", QUERY),
+            ("79411000", "en", "General management consultancy", _vector(0, 1, 0, 0)),
+            ("45233140", "fr", "Travaux routiers", _vector(0, 0, 1, 0)),
+        ]
+    ]
+    index.upsert(LABEL, labels)
+    found = list(index.scroll(LABEL, filter=SearchFilter(codes=["79411000"]), with_vectors=True))
+    assert sorted(p.payload["language"] for p in found) == ["en", "fr"]
+    by_language = {p.payload["language"]: p.vector for p in found}
+    np.testing.assert_allclose(by_language["fr"], QUERY, atol=1e-6)
+    assert list(index.scroll(LABEL, filter=SearchFilter(codes=[]))) == []
+
+
 def test_delete_where_removes_a_notice(loaded: VectorIndex) -> None:
     loaded.delete_where(REQUIREMENT, "notice_id", ["boamp:a", "boamp:d"])
     loaded.delete_where(REQUIREMENT, "notice_id", [])
@@ -184,7 +210,7 @@ def test_count_and_search_unknown_collection(index: VectorIndex) -> None:
     index.delete_where("unknown", "notice_id", ["x"])
 
 
-def test_scroll_and_clear(loaded: VectorIndex) -> None:
+def test_scroll_and_drop(loaded: VectorIndex) -> None:
     everything = list(loaded.scroll(REQUIREMENT))
     assert sorted(p.id for p in everything) == sorted(p.id for p in POINTS)
     assert all(p.vector.shape == (0,) for p in everything)
@@ -192,9 +218,23 @@ def test_scroll_and_clear(loaded: VectorIndex) -> None:
         loaded.scroll(REQUIREMENT, filter=SearchFilter(statuses=["closed"]), with_vectors=True)
     )
     assert [p.payload["notice_id"] for p in closed] == ["boamp:d"]
-    np.testing.assert_allclose(closed[0].vector, _vector(0.5, 0.5, 0, 0) / np.sqrt(0.5), atol=1e-5)
-    loaded.clear(REQUIREMENT)
+    # Stored as float16: a cosine moves by about 1e-4, a component by up to 5e-4.
+    np.testing.assert_allclose(closed[0].vector, _vector(0.5, 0.5, 0, 0) / np.sqrt(0.5), atol=1e-3)
+    loaded.drop(REQUIREMENT)
+    loaded.drop(REQUIREMENT)  # idempotent
     assert loaded.count(REQUIREMENT) == 0
+    assert loaded.search(REQUIREMENT, QUERY, limit=3) == []
+    loaded.upsert(REQUIREMENT, POINTS[:2])  # created again on write
+    assert _keys(loaded.search(REQUIREMENT, QUERY, limit=3)) == ["a", "b"]
+
+
+def test_drop_lets_another_embedder_rebuild(index: VectorIndex) -> None:
+    index.upsert(REQUIREMENT, POINTS)
+    wider = _reopen(index, DIM + 1)
+    wider.drop(REQUIREMENT)
+    wider.upsert(REQUIREMENT, [_requirement("z", _vector(1, 0, 0, 0, 0))])
+    assert _keys(wider.search(REQUIREMENT, _vector(1, 0, 0, 0, 0), limit=3)) == ["z"]
+    wider.close()
 
 
 def test_edge_index_persists_across_reopen(tmp_path: Path) -> None:
@@ -204,8 +244,30 @@ def test_edge_index_persists_across_reopen(tmp_path: Path) -> None:
     with EdgeIndex(tmp_path, DIM) as index:
         assert index.count(REQUIREMENT) == len(POINTS) - 1
         assert _keys(index.search(REQUIREMENT, QUERY, limit=1)) == ["b"]
+
+
+def test_edge_index_empties_a_collection_stored_with_other_settings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Derived data: another embedder's dimension is emptied at open, the indexer rebuilds."""
+    with EdgeIndex(tmp_path, DIM) as index:
+        index.upsert(REQUIREMENT, POINTS)
+    with EdgeIndex(tmp_path, DIM + 1) as wider:
+        assert wider.count(REQUIREMENT) == 0
+        wider.upsert(REQUIREMENT, [_requirement("z", _vector(1, 0, 0, 0, 0))])
+        assert wider.count(REQUIREMENT) == 1
+    assert "stored with other settings" in caplog.text
+
+
+def test_server_index_refuses_another_dimension_until_dropped() -> None:
+    """A shared server is not emptied behind its operator's back: ``index rebuild`` drops."""
+    client = QdrantClient(":memory:")
+    QdrantServerIndex(client, DIM).upsert(REQUIREMENT, POINTS)
+    wider = QdrantServerIndex(client, DIM + 1)
     with pytest.raises(IndexDimensionError, match="rebuild"):
-        EdgeIndex(tmp_path, DIM + 1)
+        wider.count(REQUIREMENT)
+    wider.drop(REQUIREMENT)
+    assert wider.count(REQUIREMENT) == 0
 
 
 def test_edge_index_closed_refuses_use(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from app.matching.units import notice_passages
 from app.members.importer import import_members
 from app.members.service import delete_member
 from app.search.embedder import HashingEmbedder
-from app.search.index import EXPERTISE, REQUIREMENT, EdgeIndex, SearchFilter
+from app.search.index import EXPERTISE, LABEL, REQUIREMENT, EdgeIndex, SearchFilter
 from app.search.indexer import Indexer
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
@@ -40,10 +40,35 @@ def test_sync_indexes_every_passage_once(context: AppContext, index: EdgeIndex) 
         store.apply(parse_notice_json_line(line))
     indexer = _indexer(context, index)
     report = indexer.sync()
-    expected = sum(len(notice_passages(parse_notice_json_line(line).notice)) for line in lines)
-    assert (report.notices, report.points) == (20, expected)
-    assert index.count(REQUIREMENT) == expected
+    passages = [p for line in lines for p in notice_passages(parse_notice_json_line(line).notice)]
+    written = [p for p in passages if p.kind != "cpv"]
+    labels = {(p.code, p.language) for p in passages if p.kind == "cpv"}
+    assert len(labels) < len(passages) - len(written)  # notices share codes
+    assert (report.notices, report.points) == (20, len(written) + len(labels))
+    assert index.count(REQUIREMENT) == len(written)
+    stored = {(p.payload["code"], p.payload["language"]) for p in index.scroll(LABEL)}
+    assert stored == labels  # each label once, whichever notices carry its code
     assert indexer.sync().notices == 0  # nothing pending any more
+
+
+def test_labels_are_written_once_across_syncs(context: AppContext, index: EdgeIndex) -> None:
+    store = NoticeStore(context.sessions)
+    lines = devset_lines(6)
+    for line in lines[:3]:
+        store.apply(parse_notice_json_line(line))
+    _indexer(context, index).sync()
+    before = {p.id for p in index.scroll(LABEL)}
+    for line in lines[3:]:
+        store.apply(parse_notice_json_line(line))
+    report = _indexer(context, index).sync()  # a new process learns what is there
+    after = {p.id for p in index.scroll(LABEL)}
+    requirement = sum(
+        p.kind != "cpv"
+        for line in lines[3:]
+        for p in notice_passages(parse_notice_json_line(line).notice)
+    )
+    assert before <= after
+    assert report.points == requirement + len(after - before)
 
 
 def test_sync_reindexes_only_changed_notices(context: AppContext, index: EdgeIndex) -> None:
@@ -99,7 +124,7 @@ def test_reset_then_sync_rebuilds(context: AppContext, index: EdgeIndex) -> None
     indexer = _indexer(context, index)
     first = indexer.sync().points
     indexer.reset()
-    assert index.count(REQUIREMENT) == 0
+    assert index.count(REQUIREMENT) == index.count(LABEL) == 0
     assert indexer.sync().points == first
     notice = Notice.model_validate(json.loads(devset_lines(1)[0]))
     assert notice.id  # the devset line is a valid notice
@@ -125,3 +150,20 @@ def test_sync_builds_the_graphs_after_a_bulk_load(
     store.apply(parse_notice_json_line(devset_lines(21)[-1]))
     report = Indexer(context.sessions, index, HashingEmbedder(), optimize_after=1).sync()
     assert report.optimized and optimized == [index.count(REQUIREMENT)]
+
+
+def test_sync_rebuilds_an_index_that_lost_its_points(
+    context: AppContext, index: EdgeIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A deleted or emptied index folder is rebuilt from the store, the source of truth."""
+    store = NoticeStore(context.sessions)
+    for line in devset_lines(3):
+        store.apply(parse_notice_json_line(line))
+    import_members(sessions=context.sessions, path=DEVSET / "members.yaml")
+    first = _indexer(context, index).sync()
+    for collection in (REQUIREMENT, LABEL, EXPERTISE):
+        index.drop(collection)
+    again = _indexer(context, index).sync()
+    assert (again.notices, again.members, again.points) == (3, 12, first.points)
+    assert "lost its points" in caplog.text
+    assert _indexer(context, index).sync().notices == 0  # and only once
