@@ -57,28 +57,38 @@ class ExpertiseUnit:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences (and list items, lines) of ``text``, stripped, empty ones dropped."""
+    """Sentences (and list items, lines) of ``text``, stripped, bullets and blanks dropped."""
     parts = (_BULLET.sub("", part.strip()) for part in _SENTENCE_END.split(text or ""))
-    return [part for part in parts if part]
+    return [" ".join(part.split()) for part in parts if part.strip()]
 
 
 def _cut(sentence: str, max_chars: int) -> list[str]:
-    """Cut one over-long sentence at word boundaries."""
+    """Cut one over-long sentence at word boundaries (inside a word longer than the limit)."""
     pieces: list[str] = []
     current = ""
-    for word in sentence.split():
-        if current and len(current) + 1 + len(word) > max_chars:
-            pieces.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
+    for long_word in sentence.split():
+        for i in range(0, len(long_word), max_chars):
+            word = long_word[i : i + max_chars]
+            if current and len(current) + 1 + len(word) > max_chars:
+                pieces.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
     if current:
         pieces.append(current)
     return pieces
 
 
 def split_passages(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[str]:
-    """Consecutive sentences grouped into passages of at most ``max_chars`` characters."""
+    """Consecutive sentences grouped into passages of at most ``max_chars`` characters.
+
+    Nothing is dropped but whitespace and list bullets: embedders read passages of a few
+    sentences best (USE averages over its tokens; sentence-transformers models cut
+    their input at ``max_seq_length`` word pieces), so a long text becomes more
+    passages, never a truncated one.
+    """
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     passages: list[str] = []
     current = ""
     for sentence in split_sentences(text):

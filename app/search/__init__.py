@@ -1,10 +1,8 @@
-"""Semantic search: embedders, passage splitting and the vector index.
+"""Semantic search: embedders and the vector index.
 
 - ``app.search.embedder``: the ``Embedder`` protocol and its backends (the multilingual
   Universal Sentence Encoder by default, sentence-transformers for any local model, and a
   hashing embedder for tests), chosen by ``load_embedder(settings.embedder)``.
-- ``app.search.passages``: ``split_passages`` cuts long texts into passages of a few
-  sentences that an embedder takes whole.
 - ``app.search.index``: the ``VectorIndex`` protocol with its two backends, the embedded
   ``EdgeIndex`` (qdrant-edge, on disk, one owning process) and ``QdrantServerIndex``
   (a Qdrant server or cluster), chosen by ``open_index(settings, dimension)``.

@@ -14,8 +14,8 @@ Specs (``COTENDER_EMBEDDER``):
 Every embedder returns float32 rows of unit L2 norm, so a dot product is a cosine.
 
 Length limits. ``max_tokens`` is the model's hard input limit (``None``: no limit) and
-``max_chars`` the passage size callers should split to with
-``app.search.passages.split_passages``:
+``max_chars`` the longest passage it takes whole (notices are cut into passages of
+320 characters by ``app.matching.units.split_passages``, under both limits below):
 
 - USE has no hard limit (it pools over all tokens; its SentencePiece tokenizer gives
   about 4 characters per token on French notices), but a long text blurs into its
@@ -187,7 +187,7 @@ class SentenceTransformerEmbedder:
         if too_long:
             logger.warning(
                 "%d of %d texts exceed %d word pieces and are truncated by %s; "
-                "split them with split_passages(text, %d)",
+                "split them into passages of at most %d characters",
                 too_long,
                 len(items),
                 self.max_tokens,

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from app.matching.units import (
     lot_passages,
     member_units,
@@ -40,6 +44,45 @@ def test_split_passages_cuts_an_overlong_sentence_at_words() -> None:
     passages = split_passages(sentence, max_chars=120)
     assert all(len(p) <= 120 for p in passages)
     assert sum(len(p.split()) for p in passages) == 100
+
+
+def _squeeze(text: str) -> str:
+    """``text`` without whitespace nor list bullets (what splitting may drop)."""
+    return "".join(text.split()).translate(str.maketrans("", "", "-–•*·"))
+
+
+def test_split_passages_packs_sentences() -> None:
+    text = (
+        "Le marché porte sur l'animation de réunions publiques. Il comprend trois lots !\n"
+        "- lot 1 : concertation\n- lot 2 : communication\n\n"
+        "« Les candidats remettront un mémoire technique. » Les offres sont attendues."
+    )
+    assert split_passages(text, 90) == [
+        "Le marché porte sur l'animation de réunions publiques. Il comprend trois lots !",
+        "lot 1 : concertation lot 2 : communication",
+        "« Les candidats remettront un mémoire technique. » Les offres sont attendues.",
+    ]
+
+
+def test_split_passages_cuts_long_sentences_and_words() -> None:
+    sentence = "Prestations de conseil, d'animation, de concertation et d'évaluation, " * 5
+    passages = split_passages(sentence + "x" * 130, 60)
+    assert all(len(p) <= 60 for p in passages)
+    assert _squeeze("".join(passages)) == _squeeze(sentence + "x" * 130)
+
+
+def test_split_passages_blank_and_invalid() -> None:
+    assert split_passages("", 100) == []
+    assert split_passages(" \n\t ", 100) == []
+    with pytest.raises(ValueError, match="max_chars"):
+        split_passages("texte", 0)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400), st.integers(1, 120))
+def test_split_passages_never_drops_text(text: str, max_chars: int) -> None:
+    passages = split_passages(text, max_chars)
+    assert all(0 < len(p) <= max_chars for p in passages)
+    assert _squeeze("".join(passages)) == _squeeze(text)
 
 
 def test_notice_passages_title_description_and_cpv_labels() -> None:

@@ -1,4 +1,4 @@
-"""Embedders (hashing always; USE and MiniLM loaded offline, marked slow) and passages."""
+"""Embedders (hashing always; USE and MiniLM loaded offline, marked slow)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
+from app.matching.units import split_passages
 from app.search.embedder import (
     CachingEmbedder,
     Embedder,
@@ -19,15 +18,10 @@ from app.search.embedder import (
     UseEmbedder,
     load_embedder,
 )
-from app.search.passages import split_passages
 
 FRENCH = "animation de concertation citoyenne"
 ENGLISH = "citizen participation workshops facilitation"
 UNRELATED = "road resurfacing works"
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def _assert_unit_rows(vectors: np.ndarray, n: int, dimension: int) -> None:
@@ -111,42 +105,6 @@ def test_sentence_transformer_warns_on_truncation(
     with caplog.at_level(logging.WARNING, logger="app.search.embedder"):
         minilm.encode(passages)
     assert caplog.text == ""
-
-
-def test_split_passages_packs_sentences() -> None:
-    text = (
-        "Le marché porte sur l'animation de réunions publiques. Il comprend trois lots !\n"
-        "- lot 1 : concertation\n- lot 2 : communication\n\n"
-        "« Les candidats remettront un mémoire technique. » Les offres sont attendues."
-    )
-    passages = split_passages(text, 90)
-    assert passages == [
-        "Le marché porte sur l'animation de réunions publiques. Il comprend trois lots !",
-        "- lot 1 : concertation - lot 2 : communication",
-        "« Les candidats remettront un mémoire technique. » Les offres sont attendues.",
-    ]
-    assert split_passages(text, 10_000) == [" ".join(text.split())]
-
-
-def test_split_passages_cuts_long_sentences_and_words() -> None:
-    sentence = "Prestations de conseil, d'animation, de concertation et d'évaluation, " * 5
-    passages = split_passages(sentence + "x" * 130, 60)
-    assert all(len(p) <= 60 for p in passages)
-    assert _squeeze("".join(passages)) == _squeeze(sentence + "x" * 130)
-
-
-def test_split_passages_blank_and_invalid() -> None:
-    assert split_passages("", 100) == []
-    assert split_passages(" \n\t ", 100) == []
-    with pytest.raises(ValueError, match="max_chars"):
-        split_passages("texte", 0)
-
-
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400), st.integers(1, 120))
-def test_split_passages_never_drops_text(text: str, max_chars: int) -> None:
-    passages = split_passages(text, max_chars)
-    assert all(0 < len(p) <= max_chars for p in passages)
-    assert _squeeze("".join(passages)) == _squeeze(text)
 
 
 def test_caching_embedder_encodes_each_text_once() -> None:
