@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import qdrant_client
+import qdrant_edge
 from qdrant_client import QdrantClient
 
 from app.core.config import Settings
@@ -257,6 +258,24 @@ def test_edge_index_empties_a_collection_stored_with_other_settings(
         wider.upsert(REQUIREMENT, [_requirement("z", _vector(1, 0, 0, 0, 0))])
         assert wider.count(REQUIREMENT) == 1
     assert "stored with other settings" in caplog.text
+
+
+def test_edge_index_empties_a_float32_collection_of_an_earlier_version(tmp_path: Path) -> None:
+    params = qdrant_edge.EdgeVectorParams(size=DIM, distance=qdrant_edge.Distance.Cosine)
+    old = qdrant_edge.EdgeShard.create(
+        str(tmp_path / REQUIREMENT), qdrant_edge.EdgeConfig(vectors=params)
+    )
+    old.update(
+        qdrant_edge.UpdateOperation.upsert_points(
+            [qdrant_edge.Point(point_id("a"), [1.0, 0, 0, 0], {})]
+        )
+    )
+    old.flush()
+    old.close()
+    with EdgeIndex(tmp_path, DIM) as index:
+        assert index.count(REQUIREMENT) == 0
+        index.upsert(REQUIREMENT, POINTS)
+        assert _keys(index.search(REQUIREMENT, QUERY, limit=1)) == ["a"]
 
 
 def test_server_index_refuses_another_dimension_until_dropped() -> None:
