@@ -12,7 +12,8 @@
    ``--requests`` GET /api/members/{id}/matches?include_closed=true round-robin over the
    12 sample members, one at a time: p50/p95/max in ms (target p95 ≤ 50 ms), i.e. the
    steady state, where the engine keeps the candidates' parsed notices and passage
-   vectors. Then the server's memory from /proc: VmRSS (the target, ≤ 1 GB), its
+   vectors. Then one GET /api/search per member statement (29 queries the server has
+   not seen: each computes its query's context): p50/p95. Then the server's memory from /proc: VmRSS (the target, ≤ 1 GB), its
    anonymous and file-backed parts (the index's memory-mapped files) and the peak.
 3. The same at ``--size`` notices (default 100,000; target p95 ≤ 150 ms): the devset plus
    notices recombined from it (seeded: title of notice a, description of notice b, CPV
@@ -243,6 +244,7 @@ class LatencyRun:
     matches: int
     load_before: str
     load_after: str
+    search_ms: list[float]
 
     def percentile(self, q: float) -> float:
         return float(np.percentile(self.latencies_ms, q))
@@ -250,7 +252,9 @@ class LatencyRun:
 
 def measure_latency(folder: Path, requests: int, log: Path) -> LatencyRun:
     """Serve ``folder`` in its own process and time member-matches requests."""
-    members = [m["id"] for m in yaml.safe_load((DEVSET / "members.yaml").read_text())]
+    profiles = yaml.safe_load((DEVSET / "members.yaml").read_text())
+    members = [m["id"] for m in profiles]
+    queries = [statement for m in profiles for statement in m["expertise"]]
     token = admin_token(folder)
     port = free_port()
     with log.open("w") as out:
@@ -277,6 +281,7 @@ def measure_latency(folder: Path, requests: int, log: Path) -> LatencyRun:
                     latencies.append(ms)
                     matches += found
                 after = load()
+                searches = [timed_search(client, query) for query in queries]
             memory = memory_mb(server.pid)
         finally:
             server.terminate()
@@ -285,7 +290,7 @@ def measure_latency(folder: Path, requests: int, log: Path) -> LatencyRun:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-    return LatencyRun(startup, first, latencies, memory, matches, before, after)
+    return LatencyRun(startup, first, latencies, memory, matches, before, after, searches)
 
 
 def wait_healthy(client: httpx.Client, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -308,6 +313,15 @@ def timed_get(client: httpx.Client, member: str) -> tuple[float, int]:
     ms = (time.perf_counter() - start) * 1000
     response.raise_for_status()
     return ms, len(response.json()["matches"])
+
+
+def timed_search(client: httpx.Client, query: str) -> float:
+    """One free-text search, a query the server has not seen (no cached context)."""
+    start = time.perf_counter()
+    response = client.get("/api/search", params={"q": query, "open_only": "false"})
+    ms = (time.perf_counter() - start) * 1000
+    response.raise_for_status()
+    return ms
 
 
 # -- part 3 -------------------------------------------------------------------------------
@@ -401,6 +415,11 @@ def report_latency(figures: Figures, label: str, run: LatencyRun, target_ms: flo
         f"max {max(run.latencies_ms):.1f} ms ({run.matches / len(run.latencies_ms):.0f} matches "
         f"per answer; load average {run.load_before} before, {run.load_after} after)"
     )
+    search_p50, search_p95 = np.percentile(run.search_ms, [50, 95])
+    print(
+        f"  {len(run.search_ms)} free-text searches (member statements, each new to the "
+        f"server): p50 {search_p50:.0f} ms, p95 {search_p95:.0f} ms"
+    )
     memory = run.memory
     print(
         f"  server memory: VmRSS {memory['VmRSS']:,.0f} MiB (anonymous {memory['RssAnon']:,.0f}, "
@@ -413,6 +432,7 @@ def report_latency(figures: Figures, label: str, run: LatencyRun, target_ms: flo
         f"matches p95 at {label}", f"{p95:.1f} ms", f"≤ {target_ms:.0f} ms", p95 <= target_ms
     )
     figures.add(f"matches max at {label}", f"{max(run.latencies_ms):.1f} ms")
+    figures.add(f"search p95 at {label} (new queries)", f"{search_p95:.0f} ms")
     figures.add(
         f"server VmRSS at {label}",
         f"{memory['VmRSS']:,.0f} MiB",

@@ -10,6 +10,9 @@ deadlines). Metrics, averaged over members (gain = grade, 2 core / 1 related):
 - R@100: share of the member's relevant notices in the first 100;
 - MAP@100: average precision over the first 100, divided by min(relevant, 100).
 
+Then free-text search (``GET /api/search``) with each member statement as a query,
+graded by that member's labels, against BM25 over title, description and CPV labels.
+
 Embeddings are cached under ``var/cache/matching/`` (keyed by embedder name and
 text) so a second run only embeds what changed. The embedder is the
 application's ``load_embedder("use")`` when ``app.search.embedder`` exists, else a
@@ -45,6 +48,7 @@ from app.matching.batch import (  # noqa: E402
     build_member,
 )
 from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
+from app.matching.engine import MatchingEngine, search_notices  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
 from app.matching.scoring import ScoringWeights, rank_notices  # noqa: E402
 from ingest.normalise.cpv import cpv_labels  # noqa: E402
@@ -197,11 +201,17 @@ def prepare(cache_dir: Path = CACHE) -> Prepared:
     )
 
 
-def bm25_baseline(p: Prepared, *, with_cpv_labels: bool) -> Callable[[Member], list[str]]:
+def bm25_over_notices(p: Prepared, *, with_cpv_labels: bool) -> Callable[[str], list[str]]:
+    """BM25 over whole notices: a query text to ranked notice ids."""
     ids = [n.id for n in p.notices]
     docs = [notice_documents(n, with_cpv_labels=with_cpv_labels)[0] for n in p.notices]
     index = BM25Index([k for k, _ in docs], [f for _, f in docs])
-    return lambda m: ranked_by(index.scores(p.evidence[m.id].query), ids)
+    return lambda text: ranked_by(index.scores(text), ids)
+
+
+def bm25_baseline(p: Prepared, *, with_cpv_labels: bool) -> Callable[[Member], list[str]]:
+    search = bm25_over_notices(p, with_cpv_labels=with_cpv_labels)
+    return lambda m: search(p.evidence[m.id].query)
 
 
 def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]]:
@@ -220,10 +230,9 @@ def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]
     return rank
 
 
-def served(p: Prepared, folder: Path) -> Callable[[Member], list[str]]:
+def served_engine(p: Prepared, folder: Path) -> MatchingEngine:
     """The product's own path: store, vector index and matching engine, as the API serves."""
     from app.core.db import create_db_engine, migrate, session_factory
-    from app.matching.engine import MatchingEngine
     from app.search.edge_index import EdgeIndex
     from app.search.indexer import Indexer
     from ingest.parse.notice_json import parse_notice_json_line
@@ -237,7 +246,10 @@ def served(p: Prepared, folder: Path) -> Callable[[Member], list[str]]:
     embedder = p.encoder
     index = EdgeIndex(folder / "index", int(embedder.inner.dimension))
     Indexer(sessions, index, embedder).sync()  # type: ignore[arg-type]
-    matching = MatchingEngine(sessions, index, embedder)  # type: ignore[arg-type]
+    return MatchingEngine(sessions, index, embedder)  # type: ignore[arg-type]
+
+
+def served(matching: MatchingEngine) -> Callable[[Member], list[str]]:
     now = datetime.now(UTC)
 
     def rank(member: Member) -> list[str]:
@@ -245,6 +257,17 @@ def served(p: Prepared, folder: Path) -> Callable[[Member], list[str]]:
         return [m.notice_id for m in matches]
 
     return rank
+
+
+def evaluate_search(p: Prepared, search: Callable[[str], list[str]]) -> np.ndarray:
+    """Mean metrics of free-text search, one query per member statement, graded by the
+    member's labels (a proxy: a statement covers part of what the member is labelled for)."""
+    rows = [
+        metrics(search(statement), p.qrels[member.id])
+        for member in p.members
+        for statement in member.expertise
+    ]
+    return np.asarray(rows).mean(axis=0)
 
 
 def evaluate(
@@ -271,11 +294,12 @@ def main() -> None:
         f"in {p.encoder.seconds:.1f}s; preparation {p.seconds:.1f}s"
     )
     weights = ScoringWeights()
+    matching = served_engine(p, Path(tempfile.mkdtemp()))
     runs: list[tuple[str, Callable[[Member], list[str]]]] = [
         ("BM25 title+description", bm25_baseline(p, with_cpv_labels=False)),
         ("BM25 title+description+CPV labels", bm25_baseline(p, with_cpv_labels=True)),
         ("system (hybrid)", system(p, weights)),
-        ("system as served (store+index+engine)", served(p, Path(tempfile.mkdtemp()))),
+        ("system as served (store+index+engine)", served(matching)),
     ]
     if not args.no_ablations:
         replace = dataclasses.replace
@@ -294,6 +318,23 @@ def main() -> None:
             f"{name:<36} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f} "
             f"{seconds:>9.3f}"
         )
+    now = datetime.now(UTC)
+    searches: list[tuple[str, Callable[[str], list[str]]]] = [
+        ("BM25 title+description+CPV labels", bm25_over_notices(p, with_cpv_labels=True)),
+        (
+            "GET /api/search (search_notices)",
+            lambda text: [
+                hit.notice_id
+                for hit in search_notices(matching, text, now=now, limit=100, open_only=False)
+            ],
+        ),
+    ]
+    queries = sum(len(m.expertise) for m in p.members)
+    print(f"\nfree-text search: {queries} queries (each member statement, the member's labels)")
+    print(f"{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8}")
+    for name, search in searches:
+        mean = evaluate_search(p, search)
+        print(f"{name:<36} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f}")
     if args.per_member:
         print("\nnDCG@10 per member")
         print(f"{'run':<36} " + " ".join(f"{m.id[2:]:>8}" for m in p.members))

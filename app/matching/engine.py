@@ -65,6 +65,10 @@ VECTOR_CACHE_SIZE = 30_000
 """Passage vectors kept between requests (about 2 KiB each for 512 dimensions)."""
 NOTICE_CACHE_SIZE = 10_000
 """Notices kept parsed and split into passages between requests (a few KiB each)."""
+CONTEXT_CACHE_SIZE = 2_000
+"""Member contexts kept per catalog version: every member, and recent free-text queries."""
+QUERY_MEMBER_ID = "free-text-query"
+"""The id of the member a free-text query is read as (never stored)."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -208,7 +212,7 @@ class MatchingEngine:
         self.weights = weights or ScoringWeights()
         self._state: tuple[Catalog, NoticeBatch] | None = None  # catalog, sample batch
         self._members: dict[str, MemberEvidence] = {}
-        self._contexts: dict[tuple[str, tuple[int, str]], MemberContext] = {}
+        self._contexts: Lru[tuple[str, tuple[int, str]], MemberContext] = Lru(CONTEXT_CACHE_SIZE)
         self._vectors = PassageVectors()
         self._prepared: Lru[str, PreparedNotice] = Lru(NOTICE_CACHE_SIZE)
         self._rebuilding = threading.Lock()
@@ -377,7 +381,7 @@ class MatchingEngine:
         )
         cpv = cpv_scores(sample, profile, weights.cpv_depth_weights, weights.secondary_code_weight)
         context = MemberContext(profile, (dense_stats, lex_stats, pool_stats(cpv, sample.pool)))
-        self._contexts[key] = context
+        self._contexts.put(key, context)
         return context
 
     def _first_pass(
@@ -491,22 +495,20 @@ class SearchHit:
 def search_notices(
     engine: MatchingEngine, text: str, *, now: datetime, limit: int, open_only: bool
 ) -> list[SearchHit]:
-    """Free-text search: nearest passages and BM25, fused by reciprocal rank (k = 60)."""
-    catalog = engine.catalog()
-    vector = engine.embed_query(text)
-    search = SearchFilter(open_at=now) if open_only else None
-    hits = engine.index.search(REQUIREMENT, vector, limit=200, filter=search)
-    best: dict[str, tuple[float, str]] = {}
-    for hit in hits:
-        notice_id = str(hit.payload["notice_id"])
-        if notice_id not in best:
-            best[notice_id] = (hit.score, str(hit.payload["text"]))
-    mask = catalog.whole & (catalog.open_mask(now) if open_only else True)
-    lexical = catalog.lexical.scores(text)
-    fused: dict[str, float] = {}
-    for rank, notice_id in enumerate(best, start=1):
-        fused[notice_id] = fused.get(notice_id, 0.0) + 1.0 / (60 + rank)
-    for rank, notice_id in enumerate(catalog.top_notices(lexical, mask, 200), start=1):
-        fused[notice_id] = fused.get(notice_id, 0.0) + 1.0 / (60 + rank)
-    order = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [SearchHit(n, round(s, 6), best.get(n, (0.0, None))[1]) for n, s in order]
+    """Free-text search: the text read as the profile of a member who does just that.
+
+    The member matching then ranks notices by meaning, words and the CPV codes of the
+    notices that fit the text best. Measured on the devset with each sample member's
+    statements as queries against that member's labels (``scripts/eval_matching.py``):
+    nDCG@10 0.76, where fusing nearest passages and BM25 by reciprocal rank gave 0.49.
+    """
+    query = Member(id=QUERY_MEMBER_ID, name="free-text query", expertise=[text])
+    matches = engine.match_member(query, now=now, limit=limit, include_closed=not open_only)
+    return [
+        SearchHit(
+            notice_id=match.notice_id,
+            score=round(match.score, 4),
+            passage=match.reasons.passages[0].passage.text if match.reasons.passages else None,
+        )
+        for match in matches
+    ]

@@ -75,6 +75,26 @@ def test_search_requires_a_query(context: AppContext, client: TestClient) -> Non
     response = client.get("/api/search", headers=admin_headers(context))
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["field"] == "query.q"
+    blank = client.get("/api/search", params={"q": "  a \t "}, headers=admin_headers(context))
+    assert blank.status_code == 422  # three characters once trimmed, not a 500
+    assert blank.json()["error"]["fields"][0]["field"] == "query.q"
+
+
+def test_search_finds_a_notice_by_its_title_with_a_passage(
+    context: AppContext, client: TestClient
+) -> None:
+    _load(context, 40)
+    wanted = json.loads(devset_lines(40)[17])
+    response = client.get(
+        "/api/search",
+        params={"q": wanted["title"], "open_only": "false", "limit": 5},
+        headers=member_headers(context, "m-web"),
+    )
+    assert response.status_code == 200, response.text
+    hits = response.json()["hits"]
+    assert wanted["id"] in [hit["notice_id"] for hit in hits]
+    assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
+    assert all(hit["passage"] for hit in hits)
 
 
 def test_notices_ingested_by_another_process_become_searchable(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep, require
 from app.api.params import MemberIdPath, NoticeIdPath
@@ -91,11 +91,19 @@ class SearchResultsPublic(BaseModel):
 def read_search(
     matching: MatchingDep,
     now: NowDep,
-    q: Annotated[str, Query(min_length=2, max_length=500, pattern=r"^[^\x00]*$")],
+    q: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=3, max_length=2000),
+        Query(pattern=r"^[^\x00]*$"),
+    ],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     open_only: bool = True,
 ) -> SearchResultsPublic:
-    """Search notices by meaning and words, in French or English."""
+    """Search notices by meaning, words and trade (CPV), in French or English.
+
+    The text is read as what a member would declare they do, and ranked like that
+    member's matches; ``score`` is on the same scale as a member's match scores.
+    """
     hits = search_notices(matching, q, now=now, limit=limit, open_only=open_only)
     return SearchResultsPublic(
         query=q,
