@@ -13,8 +13,9 @@
    12 sample members, one at a time: p50/p95/max in ms (target p95 ≤ 50 ms), i.e. the
    steady state, where the engine keeps the candidates' parsed notices and passage
    vectors. Then one GET /api/search per member statement (29 queries the server has
-   not seen: each computes its query's context): p50/p95. Then the server's memory from /proc: VmRSS (the target, ≤ 1 GB), its
-   anonymous and file-backed parts (the index's memory-mapped files) and the peak.
+   not seen: each computes its query's context): p50/p95. Then the server's memory
+   from /proc: VmRSS (the target, ≤ 1 GB), its anonymous and file-backed parts (the
+   index's memory-mapped files) and the peak.
 3. The same at ``--size`` notices (default 100,000; target p95 ≤ 150 ms): the devset plus
    notices recombined from it (seeded: title of notice a, description of notice b, CPV
    codes of notice c, ids ``bench:<n>``). Every passage of a recombined notice is a
