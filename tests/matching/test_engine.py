@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from app.core.config import Settings
 from app.core.context import AppContext
 from app.matching.engine import MatchingEngine, search_notices
 from app.matching.units import member_units, text_for_embedding
@@ -141,3 +142,32 @@ def test_notice_vectors_are_read_back_not_embedded_again(context: AppContext) ->
     assert len(matches) == 20
     units = {text_for_embedding(unit.text) for unit in member_units(member)}
     assert recording.texts and set(recording.texts) <= units
+
+
+CONCERTATION = "decp:226600013000162018201902200"  # animation de la concertation citoyenne
+ROADWORKS = "decp:21740256900016201818S001300"  # petits travaux d'entretien de voirie
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Animation de réunions publiques et concertation avec les habitants",
+        "Facilitation of public consultation and workshops with residents",
+    ],
+    ids=["fr", "en"],
+)
+def test_search_with_the_real_model_finds_the_concertation_notice(
+    settings: Settings, query: str
+) -> None:
+    """Free-text search as served (store, index, engine) with the default USE model."""
+    context = AppContext.open(settings.model_copy(update={"embedder": "use"}))
+    wanted = {CONCERTATION, ROADWORKS}
+    lines = [line for line in devset_lines(2555) if json.loads(line)["id"] in wanted]
+    _store(context, [*devset_lines(60), *lines])
+    assert sync_once(context)
+    hits = search_notices(context.matching, query, now=NOW, limit=20, open_only=False)
+    ranked = [hit.notice_id for hit in hits]
+    assert CONCERTATION in ranked[:3]
+    assert ROADWORKS not in ranked or ranked.index(CONCERTATION) < ranked.index(ROADWORKS)
+    context.close()
