@@ -11,7 +11,8 @@ deadlines). Metrics, averaged over members (gain = grade, 2 core / 1 related):
 - MAP@100: average precision over the first 100, divided by min(relevant, 100).
 
 Then free-text search (``GET /api/search``) with each member statement as a query,
-graded by that member's labels, against BM25 over title, description and CPV labels.
+graded by that member's labels, then with its first three words of over three letters
+(as typed in a search box), against BM25 over title, description and CPV labels.
 
 Embeddings are cached under ``var/cache/matching/`` (keyed by embedder name and
 text) so a second run only embeds what changed. The embedder is the
@@ -26,6 +27,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 import sys
 import tempfile
 import time
@@ -259,11 +261,18 @@ def served(matching: MatchingEngine) -> Callable[[Member], list[str]]:
     return rank
 
 
-def evaluate_search(p: Prepared, search: Callable[[str], list[str]]) -> np.ndarray:
+def keywords(statement: str, count: int = 3) -> str:
+    """The first ``count`` words of over three letters: a statement as typed in a search box."""
+    return " ".join([word for word in re.findall(r"\w+", statement) if len(word) > 3][:count])
+
+
+def evaluate_search(
+    p: Prepared, search: Callable[[str], list[str]], shorten: Callable[[str], str]
+) -> np.ndarray:
     """Mean metrics of free-text search, one query per member statement, graded by the
     member's labels (a proxy: a statement covers part of what the member is labelled for)."""
     rows = [
-        metrics(search(statement), p.qrels[member.id])
+        metrics(search(shorten(statement)), p.qrels[member.id])
         for member in p.members
         for statement in member.expertise
     ]
@@ -322,7 +331,7 @@ def main() -> None:
     searches: list[tuple[str, Callable[[str], list[str]]]] = [
         ("BM25 title+description+CPV labels", bm25_over_notices(p, with_cpv_labels=True)),
         (
-            "GET /api/search (search_notices)",
+            "GET /api/search",
             lambda text: [
                 hit.notice_id
                 for hit in search_notices(matching, text, now=now, limit=100, open_only=False)
@@ -331,10 +340,12 @@ def main() -> None:
     ]
     queries = sum(len(m.expertise) for m in p.members)
     print(f"\nfree-text search: {queries} queries (each member statement, the member's labels)")
-    print(f"{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8}")
-    for name, search in searches:
-        mean = evaluate_search(p, search)
-        print(f"{name:<36} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f}")
+    print(f"{'run, query':<48} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8}")
+    for form, shorten in (("statement", lambda text: text), ("3 keywords", keywords)):
+        for name, search in searches:
+            mean = evaluate_search(p, search, shorten)
+            label = f"{name}, {form}"
+            print(f"{label:<48} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f}")
     if args.per_member:
         print("\nnDCG@10 per member")
         print(f"{'run':<36} " + " ".join(f"{m.id[2:]:>8}" for m in p.members))
