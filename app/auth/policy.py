@@ -14,11 +14,6 @@ from collections.abc import Iterable
 from app.auth.principal import Principal
 
 
-def can_manage_members(principal: Principal) -> bool:
-    """Create members, list them all and issue tokens: admins only."""
-    return principal.is_admin
-
-
 def can_read_member(principal: Principal, member_id: str) -> bool:
     """A profile (and its export, intentions, audit trail): the member or an admin."""
     return principal.is_admin or principal.member_id == member_id

@@ -35,7 +35,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.consortia.assembly import assemble
 from app.consortia.fits import (
     NoticeRequirement,
     calibration_for,
@@ -47,7 +46,7 @@ from app.matching.units import member_units
 from app.members.checks import InvalidInputError
 from app.notices.queries import get_notice, present
 from app.search.embedder import Embedder
-from models.consortium import IntentionRole, Proposal
+from models.consortium import IntentionRole
 from models.group import Group
 from models.member import Member
 from models.notice import Notice, NoticeStatus
@@ -190,30 +189,3 @@ def prepare_assembly(
         past_mandataire_counts=past_mandates(session, group_id=group.id, notice_id=notice.id),
     )
     return PreparedAssembly(notice, group, tuple(requirements), request)
-
-
-def propose_consortia(
-    *,
-    session: Session,
-    notice_id: str,
-    group_id: str,
-    max_members: int,
-    lots: Sequence[LotId] | None,
-    embedder: Embedder,
-    now: datetime,
-) -> list[Proposal]:
-    """The best distinct teams of the group (and helpers) for the notice, best first.
-
-    Raises :class:`NotFoundError`, :class:`NoticeNotOpenError`,
-    ``InvalidInputError`` (lots) and the assembly's ``NoFeasibleTeamError``.
-    """
-    prepared = prepare_assembly(
-        session=session,
-        notice_id=notice_id,
-        group_id=group_id,
-        max_members=max_members,
-        lots=lots,
-        embedder=embedder,
-        now=now,
-    )
-    return assemble(prepared.request)

@@ -219,16 +219,6 @@ class MatchingEngine:
         self._rebuilding = threading.Lock()
         _one_blas_thread()
 
-    @property
-    def index(self) -> VectorIndex:
-        """The vector index the engine reads."""
-        return self._index
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """One query text as a vector."""
-        vector: np.ndarray = self._embedder.encode([text])[0]
-        return vector
-
     # -- catalog ---------------------------------------------------------------------------
 
     def catalog(self) -> Catalog:

@@ -26,7 +26,15 @@ from app.matching.units import (
     text_for_embedding,
 )
 from app.search.embedder import Embedder
-from app.search.index import EXPERTISE, LABEL, REQUIREMENT, IndexedPoint, VectorIndex, point_id
+from app.search.index import (
+    EXPERTISE,
+    LABEL,
+    REQUIREMENT,
+    IndexedPoint,
+    SearchFilter,
+    VectorIndex,
+    point_id,
+)
 from models.member import Member
 from models.notice import Notice, RecordKind
 from models.schema import MemberRow, NoticeRow
@@ -107,7 +115,6 @@ class Indexer:
         self._sessions = sessions
         self._index = index
         self._embedder = embedder
-        self._labels: set[str] | None = None  # label point ids in the index, read once
         self._optimize_after = optimize_after
 
     def pending_notices(self) -> int:
@@ -142,7 +149,6 @@ class Indexer:
         """
         for collection in (REQUIREMENT, EXPERTISE, LABEL):
             self._index.drop(collection)
-        self._labels = set()
         with self._sessions() as session, session.begin():
             session.execute(update(NoticeRow).values(indexed_hash=None))
             session.execute(update(MemberRow).values(indexed_hash=None))
@@ -216,9 +222,11 @@ class Indexer:
 
     def _index_labels(self, labels: dict[str, RequirementPassage]) -> int:
         """Write the label points (by id) that the index does not hold yet."""
-        if self._labels is None:
-            self._labels = {point.id for point in self._index.scroll(LABEL)}
-        missing = {key: p for key, p in labels.items() if key not in self._labels}
+        codes = sorted({p.code for p in labels.values() if p.code is not None})
+        if not codes:
+            return 0
+        stored = {point.id for point in self._index.scroll(LABEL, filter=SearchFilter(codes=codes))}
+        missing = {key: p for key, p in labels.items() if key not in stored}
         if not missing:
             return 0
         passages = list(missing.values())
@@ -232,7 +240,6 @@ class Indexer:
             for (key, p), vector in zip(missing.items(), vectors, strict=True)
         ]
         self._index.upsert(LABEL, points)
-        self._labels.update(missing)
         return len(points)
 
     def _sync_members(self, report: IndexReport) -> None:
