@@ -8,7 +8,7 @@ notices whose deadlines are equal, and this module decides on buyer and title.
 
 from __future__ import annotations
 
-from ingest.normalise.text import fold
+from models.vocabulary.text import fold
 
 _STOPWORDS = frozenset(
     "de du des la le les l d et a au aux en pour par sur un une the of and for to in".split()

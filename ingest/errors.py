@@ -1,4 +1,4 @@
-"""Errors raised by ingestion.
+"""Errors raised by ingestion (a branch of ``models.errors.CotenderError``).
 
 Hierarchy::
 
@@ -8,8 +8,12 @@ Hierarchy::
     └── SourceUnavailableError a source stayed unreachable after retries
 """
 
+from __future__ import annotations
 
-class IngestError(Exception):
+from models.errors import CotenderError
+
+
+class IngestError(CotenderError):
     """Raised for any ingestion failure, from ingest/."""
 
 

@@ -13,8 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from ingest.normalise.cpv import cpv_labels
-from ingest.normalise.places import normalise_department
+from models.vocabulary.cpv import cpv_labels
+from models.vocabulary.places import normalise_department
 
 MemberId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", strip_whitespace=True)

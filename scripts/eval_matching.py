@@ -53,9 +53,9 @@ from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
 from app.matching.engine import MatchingEngine, search_notices  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
 from app.matching.scoring import ScoringWeights, rank_notices  # noqa: E402
-from ingest.normalise.cpv import cpv_labels  # noqa: E402
 from models.member import Member  # noqa: E402
 from models.notice import Notice  # noqa: E402
+from models.vocabulary.cpv import cpv_labels  # noqa: E402
 
 DEVSET = ROOT / "data" / "devset"
 CACHE = ROOT / "var" / "cache" / "matching"

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal, resolve_principal
 from app.core.context import AppContext
 from app.matching.engine import MatchingEngine
-from app.members.checks import InvalidInputError
 from app.search.index import IndexLockedError
+from models.errors import InvalidInputError
 
 
 def get_context(request: Request) -> AppContext:

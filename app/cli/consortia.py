@@ -21,9 +21,9 @@ from app.consortia.assembly import assemble
 from app.consortia.decode import lot_key
 from app.consortia.errors import AssemblyError, InvalidRequestError
 from app.consortia.inputs import LotId
-from app.members.checks import InvalidInputError
 from app.search.embedder import Embedder
 from models.consortium import Proposal
+from models.errors import InvalidInputError
 
 GroupOption = typer.Option(..., "--group", "-g", help="The group that answers.")
 MaxMembersOption = typer.Option(

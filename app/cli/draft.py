@@ -23,9 +23,9 @@ from app.drafting.errors import DraftError
 from app.drafting.render_docx import render_docx
 from app.drafting.render_ics import render_ics
 from app.drafting.render_markdown import render_markdown
-from app.members.checks import InvalidInputError
-from ingest.normalise.dates import PARIS
 from models.draft import Draft
+from models.errors import InvalidInputError
+from models.vocabulary.time import PARIS
 
 CLI_ACTOR = "cli"
 FORMATS = (".docx", ".md", ".ics", ".json")

@@ -43,10 +43,10 @@ from app.consortia.fits import (
 )
 from app.consortia.inputs import AssemblyRequest, Candidate, LotId
 from app.matching.units import member_units
-from app.members.checks import InvalidInputError
 from app.notices.queries import get_notice, present
 from app.search.embedder import Embedder
 from models.consortium import IntentionRole
+from models.errors import InvalidInputError
 from models.group import Group
 from models.member import Member
 from models.notice import Notice, NoticeStatus

@@ -27,12 +27,12 @@ from app.drafting.outline import QUESTIONS_FALLBACK_OFFSET_DAYS, RelevanceScores
 from app.drafting.outline import questions_due as find_questions_due
 from app.drafting.planning import deadline_day, french_holidays, plan_steps
 from app.drafting.team import build_team, legal_form_notes, team_warnings
-from ingest.normalise.dates import PARIS
 from models.consortium import Proposal, TeamRole
 from models.draft import Draft
 from models.group import Group
 from models.member import Member
 from models.notice import Notice
+from models.vocabulary.time import PARIS
 
 
 def build_draft(

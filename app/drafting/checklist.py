@@ -39,11 +39,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from app.drafting.labels import DOCUMENT_TITLES, join_names
-from ingest.normalise.text import fold
 from models.consortium import LegalForm, Proposal, TeamRole
 from models.draft import ChecklistItem, PlannedStep
 from models.group import Document, OwnerRole, Procedure
 from models.member import MemberId
+from models.vocabulary.text import fold
 
 FORMS = (Document.DC1, Document.DC2, Document.DUME, Document.DC4)
 

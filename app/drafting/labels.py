@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from ingest.normalise.dates import PARIS
 from models.consortium import LegalForm, TeamRole
 from models.group import Document, OwnerRole
+from models.vocabulary.time import PARIS
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 

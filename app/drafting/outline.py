@@ -11,7 +11,7 @@ availability into "planning".
 
 Relevance is, unless the caller passes scores (e.g. from matching), a pure
 token overlap: the share of a statement's content words (accents folded with
-``ingest.normalise.text.fold``, stop words and words under three letters
+``models.vocabulary.text.fold``, stop words and words under three letters
 dropped, a final plural ``s``/``x`` stripped) that also occur in the need.
 Passed scores are keyed by ``(lot id or None, member id, text)`` where text is
 the expertise statement or the reference's title; missing keys score 0. A
@@ -25,7 +25,6 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from app.drafting.planning import HolidayCalendar, previous_working_day
-from ingest.normalise.text import fold
 from models.draft import (
     CriterionEntry,
     LotOutline,
@@ -38,6 +37,7 @@ from models.draft import (
 )
 from models.member import Member, MemberId, Reference
 from models.notice import AwardCriterion, Notice
+from models.vocabulary.text import fold
 
 RelevanceScores = Mapping[tuple[str | None, str, str], float]
 _Scorer = Callable[[str, str, str], float]  # (member id, key, text) -> relevance to the need

@@ -24,11 +24,11 @@ from datetime import date, datetime, timedelta
 import holidays
 
 from app.drafting.labels import WEEKDAYS
-from ingest.normalise.dates import PARIS
 from models.consortium import Proposal
 from models.draft import PlannedStep
 from models.group import OwnerRole, Procedure
 from models.member import MemberId
+from models.vocabulary.time import PARIS
 
 HolidayCalendar = holidays.HolidayBase
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.members.checks import FieldProblem, InvalidInputError, SaveOutcome, ensure_storable
+from app.members.checks import SaveOutcome, ensure_storable
+from models.errors import FieldProblem, InvalidInputError
 from models.group import Group, Procedure, ProcedureStep
 from models.schema import GroupMembershipRow, GroupRow, MemberRow
 

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.members.checks import InvalidInputError, ensure_storable
+from app.members.checks import ensure_storable
 from app.notices.queries import get_notice, present
 from models.consortium import IntentionRole
+from models.errors import InvalidInputError
 from models.notice import NoticeStatus
 from models.schema import IntentionEventRow, IntentionRow, MemberRow
 

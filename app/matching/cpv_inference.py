@@ -32,7 +32,7 @@ from functools import lru_cache
 import numpy as np
 
 from app.matching.lexical import BM25Index
-from ingest.normalise.cpv import cpv_depth, cpv_labels, shared_depth
+from models.vocabulary.cpv import cpv_depth, cpv_labels, shared_depth
 
 LEVELS = (2, 3, 4, 5)
 

@@ -20,8 +20,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.normalise.places import DEPARTMENTS
 from models.notice import Nature, Notice, NoticeStatus
+from models.vocabulary.places import DEPARTMENTS
 
 # NUTS 2016/2021 level 3 → department (the French codes are identical in both versions).
 _NUTS3 = {

@@ -22,8 +22,6 @@ b = 0.75); a repeated query word weighs ``1 + ln(count)``.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -33,14 +31,13 @@ import numpy as np
 import Stemmer
 
 from app.matching.units import target_key
-from ingest.normalise.cpv import cpv_labels
 from models.notice import Notice
+from models.vocabulary.cpv import cpv_labels
+from models.vocabulary.text import fold_words
 
 Field = tuple[str, str | None]
 """A piece of a document: its text and its language (``fr``/``en``; None: French)."""
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-_TOKEN = re.compile(r"[a-z0-9]+")
 
 STOPWORDS = frozenset(
     """
@@ -70,9 +67,7 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def tokens(text: str) -> list[str]:
     """Folded, stopword-free tokens of ``text`` (before stemming)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).lower())
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return [t for t in _TOKEN.findall(ascii_only) if t not in STOPWORDS and len(t) > 1]
+    return [t for t in fold_words(text) if t not in STOPWORDS and len(t) > 1]
 
 
 def document_terms(text: str, language: str | None) -> list[str]:

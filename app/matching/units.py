@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ingest.normalise.cpv import cpv_labels
 from models.member import Member
 from models.notice import Notice
+from models.vocabulary.cpv import cpv_labels
 
 PassageKind = Literal["title", "description", "cpv"]
 UnitKind = Literal["statement", "reference", "cpv"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-FieldProblem = dict[str, str]
+from models.errors import FieldProblem, InvalidInputError
 
 
 class SaveOutcome(StrEnum):
@@ -25,15 +25,6 @@ class SaveOutcome(StrEnum):
     created = "created"
     updated = "updated"
     unchanged = "unchanged"
-
-
-class InvalidInputError(Exception):
-    """Raised when input is refused, from any service; ``fields`` name what is at fault."""
-
-    def __init__(self, message: str, fields: list[FieldProblem] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or []
 
 
 def dotted(loc: Sequence[str | int]) -> str:

@@ -19,12 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.tokens import member_tokens
 from app.groups.service import member_groups, remove_member_from_groups
-from app.members.checks import (
-    InvalidInputError,
-    SaveOutcome,
-    ensure_storable,
-    validation_fields,
-)
+from app.members.checks import SaveOutcome, ensure_storable, validation_fields
+from models.errors import InvalidInputError
 from models.member import Member, MemberUpdate
 from models.schema import ApiTokenRow, IntentionEventRow, IntentionRow, MemberRow
 

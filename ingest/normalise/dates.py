@@ -13,7 +13,8 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from models.vocabulary.time import PARIS
+
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _DATE_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 

@@ -28,11 +28,11 @@ from pydantic import ValidationError
 
 from ingest.errors import MalformedRecordError
 from ingest.normalise.dates import parse_date
-from ingest.normalise.places import normalise_department, normalise_places
-from ingest.normalise.text import as_list, clean_line, clean_text, fold
 from ingest.parse.boamp_donnees import read_donnees
 from ingest.parse.boamp_values import DonneesFacts, local_datetime, nature_of
 from models.notice import Buyer, Notice, NoticeStatus, ParsedRecord, RecordKind
+from models.vocabulary.places import normalise_department, normalise_places
+from models.vocabulary.text import as_list, clean_line, clean_text, fold
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ingest.normalise.cpv import normalise_cpv_list
-from ingest.normalise.text import as_list, clean_line, clean_text, fold
 from ingest.parse.boamp_eforms import read_eforms
 from ingest.parse.boamp_values import (
     CPV_IN_TEXT,
@@ -45,6 +43,8 @@ from ingest.parse.boamp_values import (
     walk,
 )
 from models.notice import AwardCriterion, Lot
+from models.vocabulary.cpv import normalise_cpv_list
+from models.vocabulary.text import as_list, clean_line, clean_text, fold
 
 # --- FNSimple and MAPA (camelCase national notices) -----------------------------------
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ingest.normalise.cpv import normalise_cpv_list
 from ingest.normalise.dates import combine_date_time
-from ingest.normalise.text import clean_line, clean_text
 from ingest.parse.boamp_values import (
     DonneesFacts,
     all_items,
@@ -20,6 +18,8 @@ from ingest.parse.boamp_values import (
     texts_of,
 )
 from models.notice import AwardCriterion, Lot
+from models.vocabulary.cpv import normalise_cpv_list
+from models.vocabulary.text import clean_line, clean_text
 
 # --- eForms inside BOAMP (UBL as JSON) -------------------------------------------------
 

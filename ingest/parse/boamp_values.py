@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from ingest.normalise.dates import PARIS, parse_local_datetime
-from ingest.normalise.text import as_list, clean_line, fold
+from ingest.normalise.dates import parse_local_datetime
 from models.notice import AwardCriterion, Lot, Nature
+from models.vocabulary.text import as_list, clean_line, fold
+from models.vocabulary.time import PARIS
 
 
 @dataclass

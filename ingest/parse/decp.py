@@ -15,11 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ingest.errors import MalformedRecordError
-from ingest.normalise.cpv import normalise_cpv_list
 from ingest.normalise.dates import parse_date
-from ingest.normalise.places import department_from_postcode
-from ingest.normalise.text import clean_line, clean_text
 from models.notice import Buyer, Notice, NoticeStatus, ParsedRecord, RecordKind
+from models.vocabulary.cpv import normalise_cpv_list
+from models.vocabulary.places import department_from_postcode
+from models.vocabulary.text import clean_line, clean_text
 
 
 def iter_decp_contracts(payload: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

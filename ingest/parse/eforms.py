@@ -33,10 +33,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from pydantic import ValidationError
 
 from ingest.errors import MalformedRecordError
-from ingest.normalise.cpv import normalise_cpv_list
 from ingest.normalise.dates import combine_date_time, parse_date
-from ingest.normalise.places import normalise_places
-from ingest.normalise.text import clean_line, clean_text
 from models.notice import (
     AwardCriterion,
     Buyer,
@@ -47,6 +44,9 @@ from models.notice import (
     ParsedRecord,
     RecordKind,
 )
+from models.vocabulary.cpv import normalise_cpv_list
+from models.vocabulary.places import normalise_places
+from models.vocabulary.text import clean_line, clean_text
 
 Element = Any  # lxml ships no type hints
 NS = {

@@ -29,10 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ingest.errors import MalformedRecordError
-from ingest.normalise.cpv import cpv_labels, normalise_cpv_list
-from ingest.normalise.dates import PARIS, combine_date_time, parse_aware_datetime, parse_date
-from ingest.normalise.places import normalise_places
-from ingest.normalise.text import as_list, clean_line, clean_text, fold
+from ingest.normalise.dates import combine_date_time, parse_aware_datetime, parse_date
 from ingest.parse.eforms import (
     NUTS_COUNTRIES,
     TED_NOTICE_URL,
@@ -41,6 +38,10 @@ from ingest.parse.eforms import (
     nuts_country,
 )
 from models.notice import Buyer, Nature, Notice, NoticeStatus, ParsedRecord, RecordKind
+from models.vocabulary.cpv import cpv_labels, normalise_cpv_list
+from models.vocabulary.places import normalise_places
+from models.vocabulary.text import as_list, clean_line, clean_text, fold
+from models.vocabulary.time import PARIS
 
 PREFERRED_LANGUAGES = ("fra", "eng")
 _TITLE_SEPARATOR = " – "

@@ -9,10 +9,10 @@ import pytest
 
 from app.drafting.checklist import build_checklist, step_for_document
 from app.drafting.planning import plan_steps
-from ingest.normalise.dates import PARIS
 from models.consortium import Proposal
 from models.draft import ChecklistItem, PlannedStep
 from models.group import Document, Group, Procedure
+from models.vocabulary.time import PARIS
 
 DEADLINE = datetime(2027, 1, 15, 12, tzinfo=PARIS)
 SIGN_DAY = date(2027, 1, 13)  # sign_and_submit, D-2

@@ -16,9 +16,9 @@ from app.drafting.planning import (
     previous_working_day,
     resolve_owners,
 )
-from ingest.normalise.dates import PARIS
 from models.consortium import Proposal
 from models.group import Group, OwnerRole, Procedure
+from models.vocabulary.time import PARIS
 
 OFFSET = 10
 

@@ -14,8 +14,8 @@ from app.matching.cpv_inference import (
     infer_profile,
     notice_evidence,
 )
-from ingest.normalise.cpv import cpv_labels, shared_depth
-from ingest.normalise.text import fold
+from models.vocabulary.cpv import cpv_labels, shared_depth
+from models.vocabulary.text import fold
 
 
 def _trigram_vectors(texts: list[str], dim: int = 256) -> np.ndarray:

@@ -19,10 +19,10 @@ from app.matching.filters import apply_filters, departments_of, passes
 from app.matching.lexical import BM25Index, notice_documents
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
 from app.matching.units import member_units
-from ingest.normalise.cpv import cpv_labels, shared_depth
-from ingest.normalise.text import fold
 from models.member import Member
 from models.notice import Lot, Nature, Notice, NoticeStatus
+from models.vocabulary.cpv import cpv_labels, shared_depth
+from models.vocabulary.text import fold
 
 DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset" / "notices.jsonl"
 CONCERTATION = "decp:226600013000162018201902200"  # animation de la concertation citoyenne

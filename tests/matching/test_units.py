@@ -17,9 +17,9 @@ from app.matching.units import (
     target_key,
     text_for_embedding,
 )
-from ingest.normalise.cpv import cpv_labels
 from models.member import Member, Reference
 from models.notice import Lot, Notice
+from models.vocabulary.cpv import cpv_labels
 
 DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset" / "notices.jsonl"
 

@@ -24,8 +24,8 @@ from app.consortia import service
 from app.consortia.assembly import assemble
 from app.consortia.errors import AssemblyError, InvalidRequestError
 from app.core.context import AppContext
-from app.members.checks import InvalidInputError
 from models.consortium import Proposal
+from models.errors import InvalidInputError
 
 router = APIRouter(prefix="/api/notices", tags=["consortia"])
 

@@ -36,11 +36,11 @@ from app.drafting.errors import DraftError
 from app.drafting.render_docx import render_docx
 from app.drafting.render_ics import render_ics
 from app.drafting.render_markdown import render_markdown
-from app.members.checks import InvalidInputError
-from ingest.normalise.dates import PARIS
 from models.consortium import LegalForm, Proposal
 from models.draft import Draft
+from models.errors import InvalidInputError
 from models.schema import DraftRow, GroupRow
+from models.vocabulary.time import PARIS
 
 router = APIRouter(tags=["drafts"])
 

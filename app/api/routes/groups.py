@@ -10,7 +10,7 @@ from app.api.deps import AdminPrincipal, CurrentPrincipal, SessionDep, require, 
 from app.api.params import GroupIdPath
 from app.auth import policy
 from app.groups import service
-from app.members.checks import InvalidInputError
+from models.errors import InvalidInputError
 from models.group import Group, Procedure
 from models.schema import GroupRow
 

@@ -14,8 +14,8 @@ from app.auth import policy
 from app.groups.service import members_led_by
 from app.intentions import service
 from app.intentions.service import IntentionIn
-from app.members.checks import InvalidInputError
 from models.consortium import IntentionRole
+from models.errors import InvalidInputError
 from models.schema import IntentionEventRow, IntentionRow
 
 router = APIRouter(prefix="/api/notices", tags=["intentions"])

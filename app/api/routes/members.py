@@ -22,7 +22,7 @@ from app.api.routes.intentions import IntentionPublic
 from app.auth import policy
 from app.intentions.service import member_intentions
 from app.members import service
-from app.members.checks import InvalidInputError
+from models.errors import InvalidInputError
 from models.member import Member, MemberUpdate
 from models.schema import MemberRow
 

@@ -46,11 +46,26 @@ def clean_line(value: Any) -> str:
     return " ".join(clean_text(value).split())
 
 
-def fold(value: str) -> str:
-    """Lower-case, accent-free, alphanumeric-only form used for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", value.lower())
+# NFKD decomposes accents but not ligatures: without this table "œuvre" folds to "uvre".
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def fold_words(value: str) -> list[str]:
+    """The lower-case, accent- and ligature-free alphanumeric words of ``value``.
+
+    The one folding of Cotender: lexical search, twin detection, buyer keys and
+    query parsing all compare these words, so "MAITRISE D OEUVRE",
+    "maîtrise d’œuvre" and "Maîtrise d'Œuvre" are the same three words.
+    """
+    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES).lower())
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_only))
+    return _WORD.findall(ascii_only)
+
+
+def fold(value: str) -> str:
+    """:func:`fold_words` joined by single spaces (the form stored for comparisons)."""
+    return " ".join(fold_words(value))
 
 
 def as_list(value: Any) -> list[Any]:
