@@ -195,7 +195,9 @@ class MemberRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     indexed_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Set by the member service when the profile changes, never by ``onupdate``: the
+    # indexer writes ``indexed_hash`` on this row too, which is not a change of the member.
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class GroupRow(Base):

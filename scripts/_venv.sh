@@ -8,4 +8,4 @@ fi
 # shellcheck disable=SC1091
 . .venv/bin/activate
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+pip install -q --upgrade pip 2>&1 | { grep -v "is ignored" || [ $? -eq 1 ]; }

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +109,7 @@ class CachedEncoder:
     def _key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         keys = [self._key(t) for t in texts]
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._rows}
         if missing:
@@ -124,7 +125,8 @@ class CachedEncoder:
             tmp = self.path.with_name(self.path.stem + ".tmp.npz")
             np.savez(tmp, keys=np.asarray(list(self._rows)), vectors=self._vectors)
             tmp.replace(self.path)
-        return self._vectors[[self._rows[k] for k in keys]]
+        found: npt.NDArray[np.float32] = self._vectors[[self._rows[k] for k in keys]]
+        return found
 
 
 def load_notices(path: Path = DEVSET / "notices.jsonl") -> list[Notice]:
@@ -276,7 +278,8 @@ def evaluate_search(
         for member in p.members
         for statement in member.expertise
     ]
-    return np.asarray(rows).mean(axis=0)
+    mean: np.ndarray = np.asarray(rows).mean(axis=0)
+    return mean
 
 
 def evaluate(

@@ -3,9 +3,12 @@
 # lint, format check, strict typing and the whole test suite (SQLite and PostgreSQL).
 set -euo pipefail
 . "$(dirname "$0")/_venv.sh"
+# pip's "... is ignored" notices are noise; the filter never fails on empty output, and
+# pipefail (set above) makes a failed install stop the script here, at the step that failed.
+quiet() { grep -v "is ignored" || [ $? -eq 1 ]; }
 # PyTorch first, pinned: the CPU build; an unpinned torch would pull a CUDA build.
-pip install -q torch==2.13.0 2>&1 | grep -v "is ignored" || true
-pip install -q -e ".[dev,st]" 2>&1 | grep -v "is ignored" || true
+pip install -q torch==2.13.0 2>&1 | quiet
+pip install -q -e ".[dev,st]" 2>&1 | quiet
 
 # The PostgreSQL tests need the machine's server on 127.0.0.1:5432 (trust auth, database test).
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null; then
@@ -15,5 +18,6 @@ fi
 
 echo "== ruff check" && ruff check .
 echo "== ruff format --check" && ruff format --check .
-echo "== mypy (strict: app, ingest, models)" && mypy
+echo "== mypy (strict: app, ingest, models, scripts)" && mypy
+echo "== lint-imports (layers, docs/architecture.md)" && lint-imports
 echo "== pytest" && pytest "$@"

@@ -2,8 +2,9 @@
 
 The profile is stored whole as JSON (``member.profile``); ``content_hash`` is
 the SHA-256 of that JSON, so the vector index re-embeds a member exactly when
-``content_hash`` differs from its ``indexed_hash``. Services flush but never
-commit: the caller owns the transaction.
+``content_hash`` differs from its ``indexed_hash``. ``updated_at`` is set here,
+only when the profile changes (the indexer's writes to the row do not touch it).
+Services flush but never commit: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from app.groups.service import member_groups, remove_member_from_groups
 from app.members.checks import SaveOutcome, ensure_storable, validation_fields
 from models.errors import InvalidInputError
 from models.member import Member, MemberUpdate
-from models.schema import ApiTokenRow, IntentionEventRow, IntentionRow, MemberRow
+from models.schema import ApiTokenRow, IntentionEventRow, IntentionRow, MemberRow, utcnow
 
 
 class MemberError(Exception):
@@ -86,6 +87,7 @@ def save_member(*, session: Session, member: Member) -> tuple[MemberRow, SaveOut
         return row, SaveOutcome.unchanged
     row.name, row.kind = member.name, member.kind.value
     row.profile, row.content_hash = profile, digest
+    row.updated_at = utcnow()
     session.flush()
     return row, SaveOutcome.updated
 
