@@ -32,6 +32,7 @@ from models.schema import (
     SourceRecordRow,
     utcnow,
 )
+from models.vocabulary.text import search_key
 
 
 class Outcome(StrEnum):
@@ -82,6 +83,7 @@ def notice_columns(notice: Notice, kind: RecordKind) -> dict[str, Any]:
         "deadline_at": notice.effective_deadline(),
         "published_on": notice.published,
         "buyer_key": buyer_key(notice.buyer.name if notice.buyer else "")[:300],
+        "search_key": search_key(notice.title, notice.buyer.name if notice.buyer else ""),
         "document": notice.model_dump(mode="json"),
         "content_hash": notice_hash(notice),
     }

@@ -84,6 +84,8 @@ class NoticeRow(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     published_on: Mapped[date | None] = mapped_column(Date, index=True)
     buyer_key: Mapped[str] = mapped_column(String(300), default="")
+    # Title and buyer folded (``models.vocabulary.text.search_key``): the ``?q=`` filter.
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
     document: Mapped[dict[str, Any]]
     content_hash: Mapped[str] = mapped_column(String(64))
     indexed_hash: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -40,13 +40,17 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (idempotent)."""
+def migrate(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the schema to an Alembic revision, the latest by default (idempotent).
+
+    An earlier ``revision`` lets a test build an old schema and check the next
+    migration fills it in.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

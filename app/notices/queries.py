@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.notice import Notice, NoticeStatus, RecordKind
 from models.schema import NoticeCpvRow, NoticeRow, RecordAliasRow, SourceRecordRow
+from models.vocabulary.text import fold
 
 
 def present(row: NoticeRow, *, now: datetime) -> Notice:
@@ -37,7 +38,12 @@ def get_notice(session: Session, notice_id: str) -> NoticeRow | None:
 
 @dataclass(frozen=True)
 class NoticeFilter:
-    """Filters of ``GET /api/notices`` and ``cotender notices list``."""
+    """Filters of ``GET /api/notices`` and ``cotender notices list``.
+
+    ``text`` is looked for in the title and the buyer's name, folded on both
+    sides (accents, case, ligatures, punctuation do not matter); a text with no
+    letter or digit filters nothing.
+    """
 
     text: str | None = None
     cpv_prefix: str | None = None
@@ -56,11 +62,10 @@ def _filtered(query: Select[NoticeRow], filters: NoticeFilter, now: datetime) ->
         )
     if filters.source:
         query = query.where(NoticeRow.source == filters.source)
-    if filters.text:
-        pattern = f"%{filters.text.lower()}%"
-        query = query.where(
-            or_(func.lower(NoticeRow.title).like(pattern), NoticeRow.buyer_key.like(pattern))
-        )
+    folded = fold(filters.text or "")
+    if folded:
+        # Folded words only ([a-z0-9 ]): nothing to escape in the pattern.
+        query = query.where(NoticeRow.search_key.like(f"%{folded}%"))
     if filters.cpv_prefix:
         codes = select(NoticeCpvRow.notice_id).where(
             NoticeCpvRow.code.like(f"{filters.cpv_prefix}%")

@@ -68,6 +68,17 @@ def fold(value: str) -> str:
     return " ".join(fold_words(value))
 
 
+def search_key(*texts: str) -> str:
+    """The folded words of ``texts`` as one line, padded with a space at each end.
+
+    Stored for the notice text filter (title and buyer): a folded query is then a
+    substring of it exactly when its words appear in that order, whatever the
+    accents, case, ligatures or punctuation on either side; the padding lets a
+    filter ask for whole words (`` paris ``) if it wants to.
+    """
+    return f" {fold(' '.join(texts))} "
+
+
 def as_list(value: Any) -> list[Any]:
     """Normalise a one-or-many field (object when one, list when several) to a list."""
     if value is None:
