@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.auth.tokens import create_token
-from app.core.context import AppContext
 from app.core.db import transaction
+from app.core.import_report import ImportReport
 from app.groups.importer import import_groups
-from app.members.importer import ImportReport, import_members
+from app.members.importer import import_members
+from app.wiring.context import AppContext
 from models.paths import BUNDLED_DATA_DIR
 from models.schema import MemberRow
 

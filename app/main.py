@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.core.config import Settings, get_settings
-from app.core.context import AppContext
-from app.search.background import BackgroundIndexer
+from app.wiring.background import BackgroundIndexer
+from app.wiring.context import AppContext
 
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from app.core.config import Settings
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from ingest.files import read_file
 from ingest.pipeline import ingest_results
 from ingest.store import NoticeStore

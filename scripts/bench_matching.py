@@ -55,11 +55,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.core.config import Settings  # noqa: E402
-from app.core.context import AppContext  # noqa: E402
 from app.demo import load_sample_people  # noqa: E402
 from app.search.edge_index import EdgeIndex  # noqa: E402
 from app.search.embedder import Embedder, load_embedder  # noqa: E402
 from app.search.indexer import Indexer  # noqa: E402
+from app.wiring.context import AppContext  # noqa: E402
 from ingest.files import read_file  # noqa: E402
 from ingest.pipeline import ingest_results  # noqa: E402
 from ingest.store import NoticeStore  # noqa: E402

@@ -47,8 +47,8 @@ from app.consortia.fits import (  # noqa: E402
     max_cosines,
     notice_requirements,
 )
-from app.matching.units import member_units  # noqa: E402
 from app.search.embedder import load_embedder  # noqa: E402
+from app.search.units import member_units  # noqa: E402
 
 NEWTON_STEPS = 100
 

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from app.core.config import Settings
-from app.core.context import AppContext
 from app.main import create_app
+from app.wiring.context import AppContext
 
 PG_ROOT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

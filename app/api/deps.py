@@ -10,11 +10,11 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from app.auth import policy
 from app.auth.principal import Principal, resolve_principal
-from app.core.context import AppContext
 from app.matching.engine import MatchingEngine
 from app.search.index import IndexLockedError
-from models.errors import InvalidInputError
+from app.wiring.context import AppContext
 
 
 def get_context(request: Request) -> AppContext:
@@ -74,24 +74,9 @@ AUTHENTICATED = Depends(get_principal)
 """For ``APIRouter(dependencies=[AUTHENTICATED])``: every route of the router needs a token."""
 
 
-def require(allowed: bool) -> None:
-    """Refuse with 403 unless ``allowed`` (asked before any look-up, so nothing leaks)."""
-    if not allowed:
-        raise HTTPException(status_code=403, detail="not allowed")
-
-
-def unprocessable(error: InvalidInputError, *, prefix: str = "body") -> HTTPException:
-    """A service's refusal of the input as a 422 naming the fields (``body.<path>``)."""
-    fields = [
-        {**problem, "field": ".".join(p for p in (prefix, problem["field"]) if p)}
-        for problem in error.fields
-    ]
-    return HTTPException(status_code=422, detail={"message": error.message, "fields": fields})
-
-
 def get_admin(principal: CurrentPrincipal) -> Principal:
-    """The caller, who must be an admin (403 otherwise)."""
-    require(principal.is_admin)
+    """The caller, who must be an admin (403 otherwise, before the body is looked at)."""
+    policy.require(principal.is_admin)
     return principal
 
 

@@ -1,12 +1,13 @@
-"""Path and query parameter types shared by several routers (one definition each)."""
+"""Path and query parameter types and request bodies shared by several routers (one each)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.consortia.usecases import DEFAULT_MAX_MEMBERS
 from models.notice import NOTICE_ID_PATTERN
 
 # NUL characters are excluded everywhere: PostgreSQL refuses them in text.
@@ -30,3 +31,24 @@ GroupIdField = Annotated[str, StringConstraints(max_length=100, pattern=PLAIN_ID
 """A group id in a request body."""
 LotIdField = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 """A lot id in a request body (lot ids are the sources' own, any text but NUL)."""
+
+
+class ConsortiaIn(BaseModel):
+    """Which group answers, how many members a consortium may have, which lots (default: all).
+
+    The body of ``POST …/consortia``; ``POST …/drafts`` extends it with the proposal.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    group_id: GroupIdField
+    max_members: int = Field(default=DEFAULT_MAX_MEMBERS, ge=1, le=50)
+    lots: Annotated[
+        list[LotIdField | None] | None,
+        Field(
+            min_length=1,
+            max_length=200,
+            description="Lots to answer (null or absent: every lot; null items only on a "
+            "notice without lots)",
+        ),
+    ] = None

@@ -4,7 +4,7 @@ A member reads notices and matches, and changes only their own profile and
 intentions; a group lead may also run consortia and drafts for their group and
 change its name and procedure; an admin may do everything. Routes ask these
 functions before looking anything up, so a refusal never reveals whether the
-thing asked for exists.
+thing asked for exists. Use cases ask them through :func:`require`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.auth.principal import Principal
+from models.errors import ForbiddenError
+
+
+def require(allowed: bool) -> None:
+    """Refuse with ``ForbiddenError`` unless ``allowed`` (use cases ask before any look-up)."""
+    if not allowed:
+        raise ForbiddenError("not allowed")
 
 
 def can_read_member(principal: Principal, member_id: str) -> bool:

@@ -26,13 +26,21 @@ class Principal:
     lead_of_groups: frozenset[str] = field(default_factory=frozenset)
     groups: frozenset[str] = field(default_factory=frozenset)
     token_id: str | None = None
+    operator: str | None = None
 
     @property
     def actor(self) -> str:
-        """How the audit trail names the caller: ``member:<id>`` or ``admin:<token id>``."""
+        """How the audit trail names the caller: ``member:<id>``, ``admin:<token id>`` or the
+        operator's name (``cli``)."""
+        if self.operator is not None:
+            return self.operator
         if self.member_id is not None:
             return f"member:{self.member_id}"
         return f"admin:{self.token_id or '-'}"
+
+
+CLI_OPERATOR = Principal(member_id=None, is_admin=True, operator="cli")
+"""Whoever runs ``cotender`` on the server: they hold the store, so they act as an admin."""
 
 
 def member_principal(*, session: Session, member_id: str, token_id: str | None = None) -> Principal:

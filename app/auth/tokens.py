@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.errors import InvalidInputError
 from models.schema import ApiTokenRow, MemberRow
 
 TOKEN_PREFIX = "ctd"
@@ -29,12 +30,15 @@ _TOKEN = re.compile(r"^ctd_([0-9a-f]{16})_([A-Za-z0-9_-]{32,64})$")
 _DUMMY_HASH = "0" * 64
 
 
-class TokenError(Exception):
-    """Base of the token errors."""
+class TokenOwnerError(InvalidInputError):
+    """Raised when a token is asked for a member that does not exist, or for nobody.
 
+    The field at fault is ``member_id`` when one was given, else the request itself.
+    """
 
-class TokenOwnerError(TokenError):
-    """Raised when a token is asked for a member that does not exist, or for nobody."""
+    def __init__(self, message: str, *, member_id: str | None) -> None:
+        field = "member_id" if member_id else ""
+        super().__init__(message, [{"field": field, "message": message}])
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,13 @@ def create_token(
 ) -> IssuedToken:
     """Issue a token for one member or for an admin (exactly one of the two)."""
     if is_admin == (member_id is not None):
-        raise TokenOwnerError("a token is either for one member or for an admin")
+        raise TokenOwnerError(
+            "a token is either for one member or for an admin", member_id=member_id
+        )
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise TokenOwnerError(f"days must be between 1 and {MAX_TOKEN_DAYS}")
+        raise TokenOwnerError(f"days must be between 1 and {MAX_TOKEN_DAYS}", member_id=None)
     if member_id is not None and session.get(MemberRow, member_id) is None:
-        raise TokenOwnerError(f"unknown member: {member_id}")
+        raise TokenOwnerError(f"unknown member: {member_id}", member_id=member_id)
     token_id = secrets.token_hex(8)
     token = f"{TOKEN_PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
     expires_at = now + timedelta(days=days)

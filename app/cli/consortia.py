@@ -8,61 +8,25 @@ Exit codes: 1 for an unknown notice or group and a cancelled or awarded notice,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import typer
-from sqlalchemy.orm import Session
 
-from app.api.routes.consortia import ConsortiaPublic, consortia_public
+from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, echo_json, open_context
-from app.consortia import service
-from app.consortia.assembly import assemble
 from app.consortia.decode import lot_key
-from app.consortia.errors import AssemblyError, InvalidRequestError
-from app.consortia.inputs import LotId
-from app.search.embedder import Embedder
+from app.consortia.usecases import DEFAULT_MAX_MEMBERS, propose_consortia
 from models.consortium import Proposal
-from models.errors import InvalidInputError
 
 GroupOption = typer.Option(..., "--group", "-g", help="The group that answers.")
 MaxMembersOption = typer.Option(
-    5, "--max-members", min=1, max=50, help="Most members in a team (1 to 50)."
+    DEFAULT_MAX_MEMBERS, "--max-members", min=1, max=50, help="Most members in a team (1 to 50)."
 )
 LotOption = typer.Option(
     None, "--lot", help="A lot to answer (repeat for several; default: every lot)."
 )
-
-
-def compute_consortia(
-    session: Session,
-    *,
-    notice_id: str,
-    group_id: str,
-    max_members: int,
-    lots: Sequence[LotId] | None,
-    embedder: Embedder,
-) -> ConsortiaPublic:
-    """The consortia answer, or exit with the API's refusal as a message."""
-    try:
-        prepared = service.prepare_assembly(
-            session=session,
-            notice_id=notice_id,
-            group_id=group_id,
-            max_members=max_members,
-            lots=lots,
-            embedder=embedder,
-            now=datetime.now(UTC),
-        )
-    except (service.NotFoundError, service.NoticeNotOpenError, InvalidRequestError) as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(code=1) from error
-    except InvalidInputError as error:
-        raise typer.BadParameter(error.message, param_hint="--lot") from error
-    try:
-        return consortia_public(prepared, assemble(prepared.request), [])
-    except AssemblyError as error:
-        return consortia_public(prepared, [], [f"No team can be proposed: {error}."])
+OPTIONS = {"lots": "--lot"}
+"""The input fields these options give, for refusals that name them."""
 
 
 def _percent(value: float) -> str:
@@ -112,14 +76,16 @@ def consortia_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Propose the best distinct teams of a group for a notice, best first."""
-    with open_context() as context, context.sessions() as session:
-        answer = compute_consortia(
-            session,
+    with open_context(options=OPTIONS) as context, context.sessions() as session:
+        answer = propose_consortia(
+            session=session,
+            principal=CLI_OPERATOR,
+            embedder=context.embedder,
             notice_id=notice_id,
             group_id=group,
             max_members=max_members,
             lots=lot or None,
-            embedder=context.embedder,
+            now=datetime.now(UTC),
         )
     if as_json:
         echo_json(answer.model_dump(mode="json"))

@@ -15,19 +15,16 @@ from pathlib import Path
 
 import typer
 
+from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, echo_json, open_context
-from app.cli.consortia import GroupOption, LotOption, MaxMembersOption, compute_consortia
-from app.consortia.service import NoticeNotOpenError
+from app.cli.consortia import OPTIONS, GroupOption, LotOption, MaxMembersOption
 from app.drafting import service
-from app.drafting.errors import DraftError
 from app.drafting.render_docx import render_docx
 from app.drafting.render_ics import render_ics
 from app.drafting.render_markdown import render_markdown
+from app.drafting.usecases import make_draft
 from models.draft import Draft
-from models.errors import InvalidInputError
-from models.vocabulary.time import PARIS
 
-CLI_ACTOR = "cli"
 FORMATS = (".docx", ".md", ".ics", ".json")
 
 
@@ -62,37 +59,18 @@ def draft_command(
             f"unknown format {out.suffix or '(no extension)'}: use {', '.join(FORMATS)}",
             param_hint="--out",
         )
-    now = datetime.now(UTC)
-    with open_context() as context, context.sessions() as session:
-        answer = compute_consortia(
-            session,
+    with open_context(options=OPTIONS) as context, context.sessions() as session:
+        row = make_draft(
+            session=session,
+            principal=CLI_OPERATOR,
+            embedder=context.embedder,
             notice_id=notice_id,
             group_id=group,
+            proposal=proposal,
             max_members=max_members,
             lots=lot or None,
-            embedder=context.embedder,
+            now=datetime.now(UTC),
         )
-        if proposal >= len(answer.proposals):
-            why = " ".join(answer.reasons) or f"there are {len(answer.proposals)} proposal(s)."
-            typer.echo(f"no proposal {proposal}: {why}", err=True)
-            raise typer.Exit(code=1)
-        try:
-            row = service.create_draft(
-                session=session,
-                notice_id=answer.notice_id,
-                group_id=group,
-                proposal=answer.proposals[proposal],
-                actor=CLI_ACTOR,
-                today=now.astimezone(PARIS).date(),
-                now=now,
-            )
-        except (service.DraftNotFoundError, NoticeNotOpenError, DraftError) as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(code=1) from error
-        except InvalidInputError as error:
-            typer.echo(error.message, err=True)
-            raise typer.Exit(code=1) from error
-        session.commit()
     draft = service.draft_of(row)
     if out is not None and suffix is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

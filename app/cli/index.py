@@ -6,9 +6,9 @@ import typer
 
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.progress import progress
-from app.core.context import AppContext
 from app.search.index import IndexLockedError
 from app.search.indexer import Indexer, IndexReport
+from app.wiring.context import AppContext
 
 index_app = typer.Typer(
     help="Maintain the vector index (derived from the store).", no_args_is_help=True

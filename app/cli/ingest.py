@@ -13,7 +13,7 @@ from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.index import LOCKED, sync_index
 from app.cli.progress import progress
 from app.core.config import Settings
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from ingest.errors import UnknownFormatError
 from ingest.files import read_file
 from ingest.http import build_client

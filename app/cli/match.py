@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 
 import typer
 
+from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.index import LOCKED
-from app.core.context import AppContext
 from app.matching.engine import MatchingEngine
-from app.matching.present import member_matches, notice_matches
-from app.members.service import get_member, list_all_members, member_from_row
-from app.notices.queries import resolve_notice_id
+from app.matching.usecases import match_member, match_notice
 from app.search.index import IndexLockedError
+from app.wiring.context import AppContext
 
 match_app = typer.Typer(help="Match members and notices.", no_args_is_help=True)
 
@@ -35,17 +34,16 @@ def match_member_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """The notices that fit a member, best first, with reasons."""
-    with open_context(verbose=verbose) as context:
-        with context.sessions() as session:
-            row = get_member(session=session, member_id=member_id)
-            if row is None:
-                typer.echo(f"member {member_id} not found", err=True)
-                raise typer.Exit(code=1)
-            member = member_from_row(row)
-        matches = _engine(context).match_member(
-            member, now=datetime.now(UTC), limit=limit, include_closed=include_closed
+    with open_context(verbose=verbose) as context, context.sessions() as session:
+        document = match_member(
+            session=session,
+            principal=CLI_OPERATOR,
+            matching=_engine(context),
+            member_id=member_id,
+            now=datetime.now(UTC),
+            limit=limit,
+            include_closed=include_closed,
         )
-    document = member_matches(member_id, matches)
     if as_json:
         echo_json(document.model_dump(mode="json"))
         return
@@ -65,21 +63,14 @@ def match_notice_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """The members who fit a notice and each of its lots, with reasons."""
-    with open_context(verbose=verbose) as context:
-        with context.sessions() as session:
-            resolved = resolve_notice_id(session, notice_id)
-            members = [member_from_row(row) for row in list_all_members(session=session)]
-        if resolved is None:
-            typer.echo(f"notice {notice_id} not found", err=True)
-            raise typer.Exit(code=1)
-        try:
-            found = _engine(context).match_notice(
-                resolved, members, now=datetime.now(UTC), limit=limit
-            )
-        except KeyError:
-            typer.echo(f"notice {notice_id} is not matchable (an award notice?)", err=True)
-            raise typer.Exit(code=1) from None
-    document = notice_matches(found)
+    with open_context(verbose=verbose) as context, context.sessions() as session:
+        document = match_notice(
+            session=session,
+            matching=_engine(context),
+            notice_id=notice_id,
+            now=datetime.now(UTC),
+            limit=limit,
+        )
     if as_json:
         echo_json(document.model_dump(mode="json"))
         return

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 
+from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, echo_json, open_context
-from app.core.db import transaction
-from app.members.importer import ImportReport, import_members
-from app.members.service import MemberNotFoundError, delete_member, export_member
+from app.core.import_report import ImportReport
+from app.members.importer import import_members
+from app.members.usecases import delete_member, export_member
 
 members_app = typer.Typer(help="Members of the cooperative and partners.", no_args_is_help=True)
 
@@ -49,11 +50,9 @@ def import_command(path: Path = FileArgument, as_json: bool = JsonOption) -> Non
 def export_command(member_id: str) -> None:
     """Print everything stored about a member as JSON."""
     with open_context() as context, context.sessions() as session:
-        try:
-            data = export_member(session=session, member_id=member_id, now=datetime.now(UTC))
-        except MemberNotFoundError as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(code=1) from error
+        data = export_member(
+            session=session, principal=CLI_OPERATOR, member_id=member_id, now=datetime.now(UTC)
+        )
     echo_json(data)
 
 
@@ -65,11 +64,6 @@ def delete_command(
     """Erase a member: profile, intentions and their audit trail, tokens, group places."""
     if not yes:
         typer.confirm(f"Erase member {member_id} and all their data?", abort=True)
-    with open_context() as context:
-        try:
-            with transaction(context.sessions) as session:
-                delete_member(session=session, member_id=member_id)
-        except MemberNotFoundError as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(code=1) from error
+    with open_context() as context, context.sessions() as session:
+        delete_member(session=session, principal=CLI_OPERATOR, member_id=member_id)
     typer.echo(f"member {member_id} erased", err=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import typer
 
 from app.cli.common import JsonOption, echo_json, open_context
-from app.notices.queries import get_notice, present
+from app.notices.queries import served_notice
 from ingest.store import NoticeStore
 
 notices_app = typer.Typer(help="Read notices from the store.", no_args_is_help=True)
@@ -17,11 +17,7 @@ notices_app = typer.Typer(help="Read notices from the store.", no_args_is_help=T
 def show_command(notice_id: str, as_json: bool = JsonOption) -> None:
     """Print one notice (any of its source ids) in the notice JSON form."""
     with open_context() as context, context.sessions() as session:
-        row = get_notice(session, notice_id)
-        if row is None:
-            typer.echo(f"notice {notice_id} not found", err=True)
-            raise typer.Exit(code=1)
-        notice = present(row, now=datetime.now(UTC))
+        _, notice = served_notice(session, notice_id, now=datetime.now(UTC))
     if as_json:
         echo_json(notice.model_dump(mode="json"))
         return

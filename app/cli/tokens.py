@@ -6,38 +6,12 @@ from datetime import UTC, datetime
 
 import typer
 
-from app.auth.tokens import (
-    DEFAULT_TOKEN_DAYS,
-    MAX_TOKEN_DAYS,
-    IssuedToken,
-    TokenOwnerError,
-    create_token,
-    revoke_token,
-)
+from app.auth import usecases
+from app.auth.principal import CLI_OPERATOR
+from app.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from app.cli.common import JsonOption, echo_json, open_context
-from app.core.context import AppContext
-from app.core.db import transaction
 
 tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
-
-
-def issue_token(
-    context: AppContext,
-    *,
-    member_id: str | None = None,
-    is_admin: bool = False,
-    days: int = DEFAULT_TOKEN_DAYS,
-) -> IssuedToken:
-    """Issue and store a token in its own transaction."""
-    with transaction(context.sessions) as session:
-        return create_token(
-            session=session,
-            secret_key=context.settings.secret_key.get_secret_value(),
-            now=datetime.now(UTC),
-            member_id=member_id,
-            is_admin=is_admin,
-            days=days,
-        )
 
 
 @tokens_app.command("create")
@@ -53,12 +27,16 @@ def create_command(
     if admin == (member is not None):
         typer.echo("give exactly one of --member MEMBER_ID or --admin", err=True)
         raise typer.Exit(code=2)
-    with open_context() as context:
-        try:
-            issued = issue_token(context, member_id=member, is_admin=admin, days=days)
-        except TokenOwnerError as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(code=1) from error
+    with open_context() as context, context.sessions() as session:
+        issued = usecases.issue_token(
+            session=session,
+            principal=CLI_OPERATOR,
+            secret_key=context.settings.secret_key.get_secret_value(),
+            now=datetime.now(UTC),
+            member_id=member,
+            is_admin=admin,
+            days=days,
+        )
     if as_json:
         echo_json(
             {
@@ -78,9 +56,8 @@ def create_command(
 @tokens_app.command("revoke")
 def revoke_command(token_id: str) -> None:
     """Revoke a token by its id (the part after ``ctd_``)."""
-    with open_context() as context, transaction(context.sessions) as session:
-        row = revoke_token(session=session, token_id=token_id, now=datetime.now(UTC))
-    if row is None:
-        typer.echo(f"token {token_id} not found", err=True)
-        raise typer.Exit(code=1)
+    with open_context() as context, context.sessions() as session:
+        usecases.revoke_token(
+            session=session, principal=CLI_OPERATOR, token_id=token_id, now=datetime.now(UTC)
+        )
     typer.echo(f"token {token_id} revoked", err=True)

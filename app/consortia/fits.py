@@ -1,7 +1,7 @@
 """How well each member fits each requirement of one notice, in [0, 1].
 
 Requirements come from the notice's requirement passages
-(``app.matching.units.notice_passages``): per lot (``None`` for the notice's own
+(``app.search.units.notice_passages``): per lot (``None`` for the notice's own
 passages, which apply to the whole notice), one requirement for the title, one per
 description passage and one per CPV code, whose French and English labels are
 two passages of the same requirement. A selected lot with no text of its own is
@@ -11,7 +11,7 @@ cover. Every requirement weighs 1. Ids are ``"<lot or _notice>/title"``,
 
 fit(member, requirement) = ``calibration(max cosine)``, the best cosine between
 any of the requirement's passages and any of the member's expertise units
-(``app.matching.units.member_units``): a requirement is met by the one thing the
+(``app.search.units.member_units``): a requirement is met by the one thing the
 member does that is closest to it. ``calibration`` is a logistic curve fitted per
 embedder (cosines of different models live on different scales) by
 ``scripts/calibrate_fit.py`` on ``data/devset``; see :data:`CALIBRATIONS`.
@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from app.consortia.decode import lot_key
 from app.consortia.inputs import Requirement
-from app.matching.units import ExpertiseUnit, notice_passages, text_for_embedding
+from app.search.units import ExpertiseUnit, notice_passages, text_for_embedding
 from models.notice import Notice
 
 

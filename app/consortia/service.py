@@ -21,8 +21,10 @@ What goes into the ``AssemblyRequest`` (choices made here):
   notice without lots); an unknown lot, or ``null`` on a notice that has lots, is
   refused naming ``lots.<index>``.
 
-A cancelled or awarded notice is refused (:class:`NoticeNotOpenError`); a closed
-one (deadline passed) is still assembled, for the record.
+An unknown notice or group raises ``NotFoundError``; a cancelled or awarded
+notice is refused (``app.notices.queries.NoticeClosedError``); a closed one
+(deadline passed) is still assembled, for the record. The use case that runs
+the assembly and explains its outcome is ``app.consortia.usecases``.
 """
 
 from __future__ import annotations
@@ -42,29 +44,15 @@ from app.consortia.fits import (
     notice_requirements,
 )
 from app.consortia.inputs import AssemblyRequest, Candidate, LotId
-from app.matching.units import member_units
-from app.notices.queries import get_notice, present
+from app.notices.queries import answerable_notice
 from app.search.embedder import Embedder
+from app.search.units import member_units
 from models.consortium import IntentionRole
-from models.errors import InvalidInputError
+from models.errors import InvalidInputError, NotFoundError
 from models.group import Group
 from models.member import Member
-from models.notice import Notice, NoticeStatus
+from models.notice import Notice
 from models.schema import DraftRow, GroupRow, IntentionRow, MemberRow
-
-CLOSED_FOR_GOOD = (NoticeStatus.cancelled, NoticeStatus.awarded)
-
-
-class ConsortiaError(Exception):
-    """Base of the errors of consortium proposals (the pure assembly has its own)."""
-
-
-class NotFoundError(ConsortiaError):
-    """Raised when the notice or the group is unknown, from :func:`prepare_assembly`."""
-
-
-class NoticeNotOpenError(ConsortiaError):
-    """Raised when the notice is cancelled or awarded, from :func:`prepare_assembly`."""
 
 
 @dataclass(frozen=True)
@@ -77,20 +65,13 @@ class PreparedAssembly:
     request: AssemblyRequest
 
 
-def load_notice(session: Session, notice_id: str, *, now: datetime) -> Notice:
-    """The notice as served; :class:`NotFoundError` or :class:`NoticeNotOpenError`."""
-    row = get_notice(session, notice_id)
-    if row is None:
-        raise NotFoundError(f"notice {notice_id} not found")
-    notice = present(row, now=now)
-    if notice.status in CLOSED_FOR_GOOD:
-        raise NoticeNotOpenError(f"notice {notice.id} is {notice.status.value}: nothing to answer")
-    return notice
+def load_group(session: Session, group_id: str, *, for_update: bool = False) -> Group:
+    """The group with its procedure; ``NotFoundError`` when unknown.
 
-
-def load_group(session: Session, group_id: str) -> Group:
-    """The group with its procedure; :class:`NotFoundError` when unknown."""
-    row = session.get(GroupRow, group_id)
+    ``for_update`` locks the row (``SELECT … FOR UPDATE`` on PostgreSQL) for a writer
+    that numbers something per group, such as draft versions.
+    """
+    row = session.get(GroupRow, group_id, with_for_update=for_update)
     if row is None:
         raise NotFoundError(f"group {group_id} not found")
     return Group.model_validate(row.document)
@@ -143,7 +124,7 @@ def prepare_assembly(
 ) -> PreparedAssembly:
     """Everything ``assemble`` needs, from the store (see the module docstring)."""
     group = load_group(session, group_id)
-    notice = load_notice(session, notice_id, now=now)
+    _, notice = answerable_notice(session, notice_id, now=now)
     selected = select_lots(notice, lots)
     requirements = [
         r

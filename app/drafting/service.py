@@ -9,11 +9,12 @@ taken, so two concurrent generations for one group do not share a number; SQLite
 serialises writers anyway. Services flush, never commit: the caller owns the
 transaction.
 
-Refusals: :class:`DraftNotFoundError` (unknown notice or group),
-``app.consortia.service.NoticeNotOpenError`` (cancelled or awarded notice),
-``InvalidInputError`` (a proposal the store cannot keep: NUL characters, non-finite
-numbers) and the builder's ``DraftError`` (the proposal contradicts the notice,
-the group or the members, naming the field).
+Refusals: ``NotFoundError`` (unknown notice or group), ``NoticeClosedError``
+(cancelled or awarded notice), ``InvalidInputError`` (a proposal the store
+cannot keep: NUL characters, non-finite numbers) and the builder's
+``DraftError`` (the proposal contradicts the notice, the group or the members,
+naming the field). The notice and the group are loaded as the consortia are
+(``app.notices.queries``, ``app.consortia.service.load_group``).
 """
 
 from __future__ import annotations
@@ -25,19 +26,15 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.consortia.service import CLOSED_FOR_GOOD, NoticeNotOpenError
+from app.consortia.service import load_group
+from app.core.checks import ensure_storable
 from app.drafting.assemble import build_draft
-from app.members.checks import ensure_storable
-from app.notices.queries import get_notice, present
+from app.notices.queries import answerable_notice, get_notice
 from models.consortium import Proposal
 from models.draft import Draft
 from models.group import Group
 from models.member import Member
-from models.schema import DraftRow, GroupRow, MemberRow
-
-
-class DraftNotFoundError(Exception):
-    """Raised when the notice or group of a new draft is unknown, from :func:`create_draft`."""
+from models.schema import DraftRow, MemberRow
 
 
 def _mentioned(group: Group, proposal: Proposal) -> set[str]:
@@ -62,16 +59,8 @@ def create_draft(
 ) -> DraftRow:
     """Build and store the next version of the group's draft for the notice."""
     ensure_storable(proposal.model_dump(mode="json"), prefix="proposal")
-    group_row = session.get(GroupRow, group_id, with_for_update=True)
-    if group_row is None:
-        raise DraftNotFoundError(f"group {group_id} not found")
-    notice_row = get_notice(session, notice_id)
-    if notice_row is None:
-        raise DraftNotFoundError(f"notice {notice_id} not found")
-    notice = present(notice_row, now=now)
-    if notice.status in CLOSED_FOR_GOOD:
-        raise NoticeNotOpenError(f"notice {notice.id} is {notice.status.value}: nothing to answer")
-    group = Group.model_validate(group_row.document)
+    group = load_group(session, group_id, for_update=True)
+    notice_row, notice = answerable_notice(session, notice_id, now=now)
     ids = sorted(_mentioned(group, proposal))
     members = {
         row.id: Member.model_validate(row.profile)

@@ -19,10 +19,9 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.checks import dotted
 from app.core.db import transaction
-from app.groups.service import save_group, step_problems, unknown_member_fields
-from app.members.checks import dotted
-from app.members.importer import (
+from app.core.import_report import (
     ImportReport,
     RowError,
     duplicate_error,
@@ -33,7 +32,8 @@ from app.members.importer import (
     storage_errors,
     validation_errors,
 )
-from app.members.sourcemap import DocumentSyntaxError, Loc, LocatedDocument, read_located
+from app.core.sourcemap import DocumentSyntaxError, Loc, LocatedDocument, read_located
+from app.groups.service import save_group, step_problems, unknown_member_fields
 from models.group import Group, ProcedureStep
 
 

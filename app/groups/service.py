@@ -2,7 +2,9 @@
 
 The group document (``member_group.document``) is the :class:`~models.group.Group`
 as JSON; ``group_membership`` mirrors its members and leads (``is_lead``) so
-access rules and queries need not read documents. Services flush, never commit.
+access rules and queries need not read documents. Services flush, never commit
+(``app.groups.usecases`` and the importer own the transaction); unknown ids raise
+``NotFoundError``.
 """
 
 from __future__ import annotations
@@ -13,24 +15,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.members.checks import SaveOutcome, ensure_storable
-from models.errors import FieldProblem, InvalidInputError
+from app.core.checks import SaveOutcome, ensure_storable
+from models.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
 from models.group import Group, Procedure, ProcedureStep
 from models.schema import GroupMembershipRow, GroupRow, MemberRow
 
 _MEMBER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
-
-
-class GroupError(Exception):
-    """Base of the group errors."""
-
-
-class GroupExistsError(GroupError):
-    """Raised when creating a group whose id is taken, from :func:`create_group`."""
-
-
-class GroupNotFoundError(GroupError):
-    """Raised when a group id is unknown, from :func:`replace_group` and procedure updates."""
 
 
 def unknown_member_fields(*, session: Session, members: list[str]) -> list[FieldProblem]:
@@ -100,9 +90,9 @@ def save_group(*, session: Session, group: Group) -> tuple[GroupRow, SaveOutcome
 
 
 def create_group(*, session: Session, group: Group) -> GroupRow:
-    """Create a group; :class:`GroupExistsError` if the id is taken."""
+    """Create a group; ``ConflictError`` if the id is taken."""
     if session.get(GroupRow, group.id) is not None:
-        raise GroupExistsError(f"group {group.id} already exists")
+        raise ConflictError(f"group {group.id} already exists")
     row, _ = save_group(session=session, group=group)
     return row
 
@@ -115,7 +105,7 @@ def replace_group(*, session: Session, group_id: str, group: Group) -> GroupRow:
             [{"field": "id", "message": "must match the group id in the path"}],
         )
     if session.get(GroupRow, group_id) is None:
-        raise GroupNotFoundError(f"group {group_id} not found")
+        raise NotFoundError(f"group {group_id} not found")
     row, _ = save_group(session=session, group=group)
     return row
 
@@ -124,7 +114,7 @@ def replace_procedure(*, session: Session, group_id: str, procedure: Procedure) 
     """Replace a group's procedure, keeping its members and leads."""
     row = session.get(GroupRow, group_id)
     if row is None:
-        raise GroupNotFoundError(f"group {group_id} not found")
+        raise NotFoundError(f"group {group_id} not found")
     document = {**row.document, "procedure": procedure.model_dump(mode="json")}
     ensure_storable(document)
     row.document = document

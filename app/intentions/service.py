@@ -3,9 +3,11 @@
 A declaration is an upsert of the member's intention on the notice (the
 notice a source id resolves to), and, when something changed, an
 ``intention_event`` with the state before and after and who made the change.
-Declaring is refused on lots the notice does not have (:class:`UnknownLotError`)
-and once the notice is no longer open (:class:`NoticeClosedError`): closed,
-cancelled, awarded, or its deadline (or the lot's) has passed.
+Declaring is refused for an unknown notice or member (``NotFoundError``), on lots
+the notice does not have (``InvalidInputError`` naming ``lots.<index>``) and once
+the notice is no longer open (``NoticeClosedError``): closed, cancelled,
+awarded, or its deadline (or the lot's) has passed. The use cases (access
+rules, commit) are ``app.intentions.usecases``.
 """
 
 from __future__ import annotations
@@ -17,26 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.members.checks import ensure_storable
-from app.notices.queries import get_notice, present
+from app.core.checks import ensure_storable
+from app.notices.queries import NoticeClosedError, get_notice, served_notice
 from models.consortium import IntentionRole
-from models.errors import InvalidInputError
+from models.errors import InvalidInputError, NotFoundError
 from models.notice import NoticeStatus
 from models.schema import IntentionEventRow, IntentionRow, MemberRow
 
 LotId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-
-
-class IntentionError(Exception):
-    """Base of the intention errors."""
-
-
-class IntentionNotFoundError(IntentionError):
-    """Raised when the notice or the member of a declaration is unknown, from :func:`declare`."""
-
-
-class NoticeClosedError(IntentionError):
-    """Raised when declaring on a notice or lot no longer open, from :func:`declare`."""
 
 
 class IntentionIn(BaseModel):
@@ -66,11 +56,8 @@ def declare(
     """Upsert a member's intention; True when it changed (and an event was appended)."""
     ensure_storable(intention.model_dump(mode="json"))
     if session.get(MemberRow, member_id) is None:
-        raise IntentionNotFoundError(f"member {member_id} not found")
-    notice_row = get_notice(session, notice_id)
-    if notice_row is None:
-        raise IntentionNotFoundError(f"notice {notice_id} not found")
-    notice = present(notice_row, now=now)
+        raise NotFoundError(f"member {member_id} not found")
+    notice_row, notice = served_notice(session, notice_id, now=now)
     if notice.status != NoticeStatus.open:
         raise NoticeClosedError(
             f"notice {notice.id} is {notice.status.value}: intentions are frozen"

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from app.matching.cpv_inference import CpvNodeIndex
-from app.matching.units import (
+from app.search.units import (
     ExpertiseUnit,
     RequirementPassage,
     lot_passages,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.matching.cpv_inference import CpvNodeIndex
 from app.matching.lexical import BM25Index, Field, notice_documents
-from app.matching.units import target_codes
+from app.search.units import target_codes
 from models.notice import Notice, NoticeStatus, RecordKind
 from models.schema import NoticeRow
 

@@ -42,9 +42,9 @@ from app.matching.scoring import (
     pool_stats,
     rank_notices,
 )
-from app.matching.units import RequirementPassage, notice_passages, text_for_embedding
 from app.search.embedder import Embedder
 from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
+from app.search.units import RequirementPassage, notice_passages, text_for_embedding
 from models.member import Member
 from models.notice import Nature, Notice
 from models.schema import NoticeRow

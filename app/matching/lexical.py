@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 import numpy as np
 import Stemmer
 
-from app.matching.units import target_key
+from app.search.units import target_key
 from models.notice import Notice
 from models.vocabulary.cpv import cpv_labels
 from models.vocabulary.text import fold_words

@@ -45,7 +45,7 @@ from app.matching.cpv_inference import (
 )
 from app.matching.filters import AppliedFilter, apply_filters, passes
 from app.matching.lexical import BM25Index
-from app.matching.units import ExpertiseUnit, RequirementPassage
+from app.search.units import ExpertiseUnit, RequirementPassage
 from models.notice import Nature
 from models.vocabulary.cpv import cpv_labels
 

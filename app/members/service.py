@@ -4,7 +4,8 @@ The profile is stored whole as JSON (``member.profile``); ``content_hash`` is
 the SHA-256 of that JSON, so the vector index re-embeds a member exactly when
 ``content_hash`` differs from its ``indexed_hash``. ``updated_at`` is set here,
 only when the profile changes (the indexer's writes to the row do not touch it).
-Services flush but never commit: the caller owns the transaction.
+Services flush but never commit: the caller (``app.members.usecases``, the
+importer) owns the transaction. Unknown ids raise ``NotFoundError``.
 """
 
 from __future__ import annotations
@@ -19,23 +20,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.tokens import member_tokens
+from app.core.checks import SaveOutcome, ensure_storable, validation_fields
 from app.groups.service import member_groups, remove_member_from_groups
-from app.members.checks import SaveOutcome, ensure_storable, validation_fields
-from models.errors import InvalidInputError
+from models.errors import ConflictError, InvalidInputError, NotFoundError
 from models.member import Member, MemberUpdate
 from models.schema import ApiTokenRow, IntentionEventRow, IntentionRow, MemberRow, utcnow
-
-
-class MemberError(Exception):
-    """Base of the member errors."""
-
-
-class MemberExistsError(MemberError):
-    """Raised when creating a member whose id is taken, from :func:`create_member`."""
-
-
-class MemberNotFoundError(MemberError):
-    """Raised when a member id is unknown, from the update/delete/export services."""
 
 
 def profile_document(member: Member) -> dict[str, Any]:
@@ -93,9 +82,9 @@ def save_member(*, session: Session, member: Member) -> tuple[MemberRow, SaveOut
 
 
 def create_member(*, session: Session, member: Member) -> MemberRow:
-    """Create a member; :class:`MemberExistsError` if the id is taken."""
+    """Create a member; ``ConflictError`` if the id is taken."""
     if session.get(MemberRow, member.id) is not None:
-        raise MemberExistsError(f"member {member.id} already exists")
+        raise ConflictError(f"member {member.id} already exists")
     row, _ = save_member(session=session, member=member)
     return row
 
@@ -104,7 +93,7 @@ def update_member(*, session: Session, member_id: str, update: MemberUpdate) -> 
     """Apply a partial update; the merged profile is validated as a whole."""
     row = session.get(MemberRow, member_id)
     if row is None:
-        raise MemberNotFoundError(f"member {member_id} not found")
+        raise NotFoundError(f"member {member_id} not found")
     merged = {**row.profile, **update.model_dump(mode="json", exclude_unset=True)}
     ensure_storable(merged)
     try:
@@ -120,7 +109,7 @@ def delete_member(*, session: Session, member_id: str) -> None:
     """Erase a member and everything about them: tokens, intentions, their audit trail, groups."""
     row = session.get(MemberRow, member_id)
     if row is None:
-        raise MemberNotFoundError(f"member {member_id} not found")
+        raise NotFoundError(f"member {member_id} not found")
     remove_member_from_groups(session=session, member_id=member_id)
     session.execute(delete(IntentionEventRow).where(IntentionEventRow.member_id == member_id))
     session.execute(delete(IntentionRow).where(IntentionRow.member_id == member_id))
@@ -137,7 +126,7 @@ def export_member(*, session: Session, member_id: str, now: datetime) -> dict[st
     """Everything the store holds about a member, as JSON (their right of access)."""
     row = session.get(MemberRow, member_id)
     if row is None:
-        raise MemberNotFoundError(f"member {member_id} not found")
+        raise NotFoundError(f"member {member_id} not found")
     intentions = session.scalars(
         select(IntentionRow)
         .where(IntentionRow.member_id == member_id)

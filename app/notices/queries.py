@@ -1,4 +1,10 @@
-"""Notice look-ups: by id (any source id resolves), and filtered, paged lists."""
+"""Notice look-ups: by id (any source id resolves), and filtered, paged lists.
+
+:func:`served_notice` and :func:`answerable_notice` are the one way a use case
+loads a notice it acts on (consortia, drafts, intentions): unknown ids raise
+``NotFoundError``, a notice that can no longer be answered
+:class:`NoticeClosedError`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from models.errors import ConflictError, NotFoundError
 from models.notice import Notice, NoticeStatus, RecordKind
 from models.schema import NoticeCpvRow, NoticeRow, RecordAliasRow, SourceRecordRow
 from models.vocabulary.text import fold
@@ -34,6 +41,35 @@ def get_notice(session: Session, notice_id: str) -> NoticeRow | None:
     """The notice row for ``notice_id`` or any of its other ids."""
     resolved = resolve_notice_id(session, notice_id)
     return session.get(NoticeRow, resolved) if resolved else None
+
+
+CLOSED_FOR_GOOD = (NoticeStatus.cancelled, NoticeStatus.awarded)
+"""Statuses after which nothing more is answered: no consortium, no draft."""
+
+
+class NoticeClosedError(ConflictError):
+    """Raised when a notice (or a lot) is no longer open for what is asked, from a use case."""
+
+
+def served_notice(session: Session, notice_id: str, *, now: datetime) -> tuple[NoticeRow, Notice]:
+    """The notice row for any of its ids and the notice as served; ``NotFoundError``."""
+    row = get_notice(session, notice_id)
+    if row is None:
+        raise NotFoundError(f"notice {notice_id} not found")
+    return row, present(row, now=now)
+
+
+def answerable_notice(
+    session: Session, notice_id: str, *, now: datetime
+) -> tuple[NoticeRow, Notice]:
+    """:func:`served_notice`, refused with :class:`NoticeClosedError` once cancelled or awarded.
+
+    A closed notice (deadline passed) is still answerable, for the record.
+    """
+    row, notice = served_notice(session, notice_id, now=now)
+    if notice.status in CLOSED_FOR_GOOD:
+        raise NoticeClosedError(f"notice {notice.id} is {notice.status.value}: nothing to answer")
+    return row, notice
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ Every embedder returns float32 rows of unit L2 norm, so a dot product is a cosin
 
 Length limits. ``max_tokens`` is the model's hard input limit (``None``: no limit) and
 ``max_chars`` the longest passage it takes whole (notices are cut into passages of
-320 characters by ``app.matching.units.split_passages``, under both limits below):
+320 characters by ``app.search.units.split_passages``, under both limits below):
 
 - USE has no hard limit (it pools over all tokens; its SentencePiece tokenizer gives
   about 4 characters per token on French notices), but a long text blurs into its

@@ -18,13 +18,6 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.matching.units import (
-    ExpertiseUnit,
-    RequirementPassage,
-    member_units,
-    notice_passages,
-    text_for_embedding,
-)
 from app.search.embedder import Embedder
 from app.search.index import (
     EXPERTISE,
@@ -34,6 +27,13 @@ from app.search.index import (
     SearchFilter,
     VectorIndex,
     point_id,
+)
+from app.search.units import (
+    ExpertiseUnit,
+    RequirementPassage,
+    member_units,
+    notice_passages,
+    text_for_embedding,
 )
 from models.member import Member
 from models.notice import Notice, RecordKind

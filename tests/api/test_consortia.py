@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from models.consortium import IntentionRole
 from tests.utils.auth import admin_headers, member_headers
 from tests.utils.concertation import NOTICE, declare_intentions, make_concertation_notice

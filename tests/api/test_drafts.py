@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from app.core.context import AppContext
 from app.drafting import render_common as common
+from app.wiring.context import AppContext
 from tests.utils.auth import admin_headers, member_headers
 from tests.utils.concertation import NOTICE, declare_intentions, make_concertation_notice
 from tests.utils.people import GROUP_MEMBER, OUTSIDER, SAMPLE_GROUP, SAMPLE_LEAD, load_people

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from tests.utils.auth import admin_headers, bearer, make_token, member_headers
 from tests.utils.people import GROUP_MEMBER, OUTSIDER, load_people, make_notice
 

@@ -9,7 +9,7 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from models.paths import BUNDLED_DATA_DIR
 from models.schema import GroupMembershipRow
 from tests.utils.auth import admin_headers, member_headers

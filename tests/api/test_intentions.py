@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from tests.utils.auth import bearer, make_token, member_headers
 from tests.utils.people import GROUP_MEMBER, OUTSIDER, SAMPLE_LEAD, load_people, make_notice
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from app.core.context import AppContext
 from app.main import create_app
-from app.search.background import sync_once
+from app.wiring.background import sync_once
+from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from tests.utils.auth import admin_headers, member_headers

@@ -8,7 +8,7 @@ import json
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from models.schema import ApiTokenRow, GroupMembershipRow, GroupRow, MemberRow
 from tests.utils.auth import admin_headers, bearer, make_token, member_headers
 from tests.utils.people import GROUP_MEMBER, OUTSIDER, SAMPLE_GROUP, load_people, make_notice

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.context import AppContext
 from app.core.db import transaction
 from app.drafting.service import create_draft
 from app.main import create_app
+from app.wiring.context import AppContext
 from models.consortium import LegalForm, Proposal, ProposalMember, TeamRole
 from tests.utils.auth import bearer, make_token
 from tests.utils.people import (

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from tests.utils.auth import admin_headers
 from tests.utils.people import GROUP_MEMBER, SAMPLE_GROUP, load_people, make_notice
 

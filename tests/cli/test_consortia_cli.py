@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from app.cli.main import cli
 from app.core.config import Settings, get_settings
-from app.core.context import AppContext
 from app.drafting import render_common as common
+from app.wiring.context import AppContext
 from tests.utils.concertation import NOTICE, concertation_record, declare_intentions
 from tests.utils.data import DEVSET
 from tests.utils.people import SAMPLE_GROUP

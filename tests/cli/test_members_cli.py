@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from app.auth.principal import resolve_principal
 from app.cli.main import cli
 from app.core.config import Settings, get_settings
-from app.core.context import AppContext
 from app.demo import demo_people
+from app.wiring.context import AppContext
 from models.schema import MemberRow
 from tests.utils.data import DEVSET
 

@@ -17,8 +17,8 @@ from app.consortia.fits import (
     member_fits,
     notice_requirements,
 )
-from app.matching.units import ExpertiseUnit, member_units
 from app.search.embedder import HashingEmbedder, load_embedder
+from app.search.units import ExpertiseUnit, member_units
 from models.member import Member
 from models.notice import Notice
 

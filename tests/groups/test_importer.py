@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.core.context import AppContext
 from app.groups.importer import import_groups
 from app.members.importer import import_members
+from app.wiring.context import AppContext
 from models.schema import GroupMembershipRow, GroupRow
 from tests.utils.data import DEVSET
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.ingest import ingest_paths
-from app.core.context import AppContext
+from app.wiring.context import AppContext
 from ingest.errors import UnknownFormatError
 from ingest.files import read_file
 from ingest.records import Quarantined

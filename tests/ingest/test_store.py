@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from app.core.context import AppContext
 from app.notices.queries import get_notice
+from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore, Outcome
 from models.notice import Notice, NoticeStatus, ParsedRecord, RecordKind

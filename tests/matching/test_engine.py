@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 
 from app.core.config import Settings
-from app.core.context import AppContext
 from app.matching.engine import MatchingEngine, search_notices
-from app.matching.units import member_units, text_for_embedding
 from app.members.service import get_member, member_from_row
-from app.search.background import sync_once
 from app.search.embedder import Embedder
+from app.search.units import member_units, text_for_embedding
+from app.wiring.background import sync_once
+from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from models.member import Member

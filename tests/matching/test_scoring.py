@@ -18,7 +18,7 @@ from app.matching.cpv_inference import CpvLabelIndex
 from app.matching.filters import apply_filters, departments_of, passes
 from app.matching.lexical import BM25Index, notice_documents
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
-from app.matching.units import member_units
+from app.search.units import member_units
 from models.member import Member
 from models.notice import Lot, Nature, Notice, NoticeStatus
 from models.vocabulary.cpv import cpv_labels, shared_depth

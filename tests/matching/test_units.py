@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.matching.units import (
+from app.search.units import (
     lot_passages,
     member_units,
     notice_passages,

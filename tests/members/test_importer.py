@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.core.context import AppContext
-from app.members.importer import ImportReport, RowError, import_members
-from app.members.sourcemap import load_located
+from app.core.sourcemap import load_located
+from app.core.import_report import ImportReport, RowError
+from app.members.importer import import_members
+from app.wiring.context import AppContext
 from models.schema import MemberRow
 from tests.utils.data import DEVSET
 

@@ -8,13 +8,13 @@ from datetime import datetime
 
 import pytest
 
-from app.core.context import AppContext
 from app.core.db import transaction
 from app.members.importer import import_members
 from app.members.service import update_member
 from app.search.edge_index import EdgeIndex
 from app.search.embedder import HashingEmbedder
 from app.search.indexer import Indexer
+from app.wiring.context import AppContext
 from models.member import MemberUpdate
 from models.schema import MemberRow
 from tests.utils.data import DEVSET

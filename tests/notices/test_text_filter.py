@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from app.core.context import AppContext
 from app.core.db import create_db_engine, migrate
+from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from models.vocabulary.text import search_key

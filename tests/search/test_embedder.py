@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from app.matching.units import split_passages
 from app.search.embedder import (
     CachingEmbedder,
     Embedder,
@@ -18,6 +17,7 @@ from app.search.embedder import (
     UseEmbedder,
     load_embedder,
 )
+from app.search.units import split_passages
 
 FRENCH = "animation de concertation citoyenne"
 ENGLISH = "citizen participation workshops facilitation"

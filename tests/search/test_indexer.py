@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from app.core.context import AppContext
-from app.matching.units import notice_passages
 from app.members.importer import import_members
 from app.members.service import delete_member
 from app.search.embedder import HashingEmbedder
 from app.search.index import EXPERTISE, LABEL, REQUIREMENT, EdgeIndex, SearchFilter
 from app.search.indexer import Indexer
+from app.search.units import notice_passages
+from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from models.notice import Notice

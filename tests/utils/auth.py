@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.auth.tokens import create_token
-from app.core.context import AppContext
 from app.core.db import transaction
+from app.wiring.context import AppContext
 
 
 def make_token(

@@ -13,9 +13,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.core.context import AppContext
 from app.core.db import transaction
 from app.intentions.service import IntentionIn, declare
+from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from models.consortium import IntentionRole

@@ -20,27 +20,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy.orm import Session
 
-from app.api.deps import ContextDep, CurrentPrincipal, NowDep, SessionDep, require, unprocessable
-from app.api.params import DraftIdPath, GroupIdQuery, NoticeIdPath
-from app.api.routes.consortia import ConsortiaIn, prepare, run_assembly
-from app.auth import policy
+from app.api.deps import ContextDep, CurrentPrincipal, NowDep, SessionDep
+from app.api.params import ConsortiaIn, DraftIdPath, GroupIdQuery, NoticeIdPath
 from app.auth.principal import Principal
-from app.consortia import service as consortia_service
-from app.core.context import AppContext
-from app.drafting import service
-from app.drafting.errors import DraftError
+from app.drafting import service, usecases
 from app.drafting.render_docx import render_docx
 from app.drafting.render_ics import render_ics
 from app.drafting.render_markdown import render_markdown
 from models.consortium import LegalForm, Proposal
 from models.draft import Draft
-from models.errors import InvalidInputError
-from models.schema import DraftRow, GroupRow
-from models.vocabulary.time import PARIS
+from models.schema import DraftRow
 
 router = APIRouter(tags=["drafts"])
 
@@ -112,22 +105,6 @@ class DraftCreated(DraftSummary):
     draft: Draft
 
 
-def _proposal(
-    body: DraftIn, notice_id: str, session: Session, context: AppContext, now: datetime
-) -> Proposal:
-    """The proposal to draft: the one given, or the one at the given index."""
-    if isinstance(body.proposal, Proposal):
-        return body.proposal
-    prepared = prepare(session, context, notice_id=notice_id, body=body, now=now)
-    proposals, reasons = run_assembly(prepared)
-    if body.proposal >= len(proposals):
-        why = " ".join(reasons) or f"there are {len(proposals)} proposal(s)"
-        message = f"no proposal {body.proposal}: {why}"
-        field = {"field": "body.proposal", "message": message}
-        raise HTTPException(status_code=422, detail={"message": message, "fields": [field]})
-    return proposals[body.proposal]
-
-
 @router.post(
     "/api/notices/{notice_id}/drafts",
     status_code=201,
@@ -144,30 +121,17 @@ def create_draft(
     response: Response,
 ) -> DraftCreated:
     """Generate and store a new version of the group's draft for the notice."""
-    require(policy.can_lead_group(principal, body.group_id))
-    proposal = _proposal(body, notice_id, session, context, now)
-    try:
-        row = service.create_draft(
-            session=session,
-            notice_id=notice_id,
-            group_id=body.group_id,
-            proposal=proposal,
-            actor=principal.actor,
-            today=now.astimezone(PARIS).date(),
-            now=now,
-        )
-    except service.DraftNotFoundError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
-    except consortia_service.NoticeNotOpenError as error:
-        raise HTTPException(status_code=409, detail=str(error)) from error
-    except InvalidInputError as error:
-        raise unprocessable(error) from error
-    except DraftError as error:
-        field = {"field": error.field, "message": error.message}
-        raise HTTPException(
-            status_code=422, detail={"message": str(error), "fields": [field]}
-        ) from error
-    session.commit()
+    row = usecases.make_draft(
+        session=session,
+        principal=principal,
+        embedder=context.embedder,
+        notice_id=notice_id,
+        group_id=body.group_id,
+        proposal=body.proposal,
+        max_members=body.max_members,
+        lots=body.lots,
+        now=now,
+    )
     response.headers["Location"] = f"/api/drafts/{row.id}"
     return DraftCreated(**dict(DraftSummary.of(row)), draft=service.draft_of(row))
 
@@ -180,26 +144,14 @@ def read_notice_drafts(
     group_id: GroupIdQuery = None,
 ) -> list[DraftSummary]:
     """Retrieve the drafts of a notice the caller may read (one group's, if asked), by version."""
-    if group_id is not None:
-        require(policy.can_read_group(principal, group_id))
-        if session.get(GroupRow, group_id) is None:
-            raise HTTPException(status_code=404, detail=f"group {group_id} not found")
-    groups = None if principal.is_admin else principal.groups
-    if group_id is not None:
-        groups = frozenset({group_id})
-    rows = service.list_drafts(session=session, notice_id=notice_id, group_ids=groups)
-    if rows is None:
-        raise HTTPException(status_code=404, detail=f"notice {notice_id} not found")
+    rows = usecases.list_notice_drafts(
+        session=session, principal=principal, notice_id=notice_id, group_id=group_id
+    )
     return [DraftSummary.of(row) for row in rows]
 
 
 def _readable(session: Session, principal: Principal, draft_id: str) -> DraftRow:
-    """The draft if the caller may read it; 404 alike for unknown and other groups' drafts."""
-    require(principal.is_admin or bool(principal.groups))
-    row = service.get_draft(session, draft_id)
-    if row is None or not policy.can_read_group(principal, row.group_id):
-        raise HTTPException(status_code=404, detail=f"draft {draft_id} not found")
-    return row
+    return usecases.read_draft(session=session, principal=principal, draft_id=draft_id)
 
 
 def _filename(row: DraftRow, extension: str) -> str:

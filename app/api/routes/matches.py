@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, StringConstraints
 
-from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep, require
+from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep
 from app.api.params import MemberIdPath, NoticeIdPath
-from app.auth import policy
 from app.matching.engine import search_notices
-from app.matching.present import (
-    MemberMatchesPublic,
-    NoticeMatchesPublic,
-    member_matches,
-    notice_matches,
-)
-from app.members.service import get_member, list_all_members, member_from_row
-from app.notices.queries import resolve_notice_id
+from app.matching.present import MemberMatchesPublic, NoticeMatchesPublic
+from app.matching.usecases import match_member, match_notice
 from models.notice import Nature
 
 router = APIRouter(tags=["matches"])
@@ -36,14 +29,16 @@ def read_member_matches(
     nature: Annotated[list[Nature] | None, Query(description="Only these natures")] = None,
 ) -> MemberMatchesPublic:
     """Retrieve the notices that fit a member, best first, with reasons."""
-    require(policy.can_read_member(principal, member_id))
-    row = get_member(session=session, member_id=member_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
-    matches = matching.match_member(
-        member_from_row(row), now=now, limit=limit, include_closed=include_closed, natures=nature
+    return match_member(
+        session=session,
+        principal=principal,
+        matching=matching,
+        member_id=member_id,
+        now=now,
+        limit=limit,
+        include_closed=include_closed,
+        natures=nature,
     )
-    return member_matches(member_id, matches)
 
 
 @router.get(
@@ -59,17 +54,9 @@ def read_notice_matches(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> NoticeMatchesPublic:
     """Retrieve the members who fit a notice and each of its lots, with reasons."""
-    resolved = resolve_notice_id(session, notice_id)
-    if resolved is None:
-        raise HTTPException(status_code=404, detail=f"notice {notice_id} not found")
-    members = [member_from_row(row) for row in list_all_members(session=session)]
-    try:
-        found = matching.match_notice(resolved, members, now=now, limit=limit)
-    except KeyError:
-        raise HTTPException(
-            status_code=404, detail=f"notice {notice_id} is not matchable"
-        ) from None
-    return notice_matches(found)
+    return match_notice(
+        session=session, matching=matching, notice_id=notice_id, now=now, limit=limit
+    )
 
 
 class SearchHitPublic(BaseModel):

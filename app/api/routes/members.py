@@ -5,24 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 
-from app.api.deps import (
-    AdminPrincipal,
-    CurrentPrincipal,
-    NowDep,
-    SessionDep,
-    require,
-    unprocessable,
-)
+from app.api.deps import AdminPrincipal, CurrentPrincipal, NowDep, SessionDep
 from app.api.params import MemberIdPath
-from app.api.routes.intentions import IntentionPublic
-from app.auth import policy
-from app.intentions.service import member_intentions
-from app.members import service
-from models.errors import InvalidInputError
+from app.intentions.usecases import IntentionPublic, member_intentions
+from app.members import usecases
 from models.member import Member, MemberUpdate
 from models.schema import MemberRow
 
@@ -64,28 +53,23 @@ class MemberExport(BaseModel):
 
 
 @router.post("", status_code=201, response_model=MemberPublic)
-def create_member(member: Member, session: SessionDep, _admin: AdminPrincipal) -> MemberPublic:
+def create_member(member: Member, session: SessionDep, admin: AdminPrincipal) -> MemberPublic:
     """Create a member (admins)."""
-    try:
-        row = service.create_member(session=session, member=member)
-        session.commit()
-    except InvalidInputError as error:
-        raise unprocessable(error) from error
-    except (service.MemberExistsError, IntegrityError) as error:
-        session.rollback()
-        raise HTTPException(status_code=409, detail=f"member {member.id} already exists") from error
+    row = usecases.create_member(session=session, principal=admin, member=member)
     return MemberPublic.of(row)
 
 
 @router.get("", response_model=MembersPublic)
 def read_members(
     session: SessionDep,
-    _admin: AdminPrincipal,
+    admin: AdminPrincipal,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> MembersPublic:
     """Retrieve members by id (admins)."""
-    total, rows = service.list_members(session=session, limit=limit, offset=offset)
+    total, rows = usecases.list_members(
+        session=session, principal=admin, limit=limit, offset=offset
+    )
     items = [MemberPublic.of(row) for row in rows]
     return MembersPublic(total=total, limit=limit, offset=offset, items=items)
 
@@ -95,10 +79,7 @@ def read_member(
     member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> MemberPublic:
     """Retrieve a member's profile."""
-    require(policy.can_read_member(principal, member_id))
-    row = service.get_member(session=session, member_id=member_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
+    row = usecases.read_member(session=session, principal=principal, member_id=member_id)
     return MemberPublic.of(row)
 
 
@@ -107,14 +88,9 @@ def update_member(
     member_id: MemberIdPath, update: MemberUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> MemberPublic:
     """Update some fields of a member's profile."""
-    require(policy.can_edit_member(principal, member_id))
-    try:
-        row = service.update_member(session=session, member_id=member_id, update=update)
-    except InvalidInputError as error:
-        raise unprocessable(error) from error
-    except service.MemberNotFoundError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
-    session.commit()
+    row = usecases.update_member(
+        session=session, principal=principal, member_id=member_id, update=update
+    )
     return MemberPublic.of(row)
 
 
@@ -123,12 +99,7 @@ def delete_member(
     member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> None:
     """Erase a member and all their data."""
-    require(policy.can_edit_member(principal, member_id))
-    try:
-        service.delete_member(session=session, member_id=member_id)
-    except service.MemberNotFoundError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
-    session.commit()
+    usecases.delete_member(session=session, principal=principal, member_id=member_id)
 
 
 @router.get("/{member_id}/export", response_model=MemberExport)
@@ -136,11 +107,9 @@ def export_member(
     member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal, now: NowDep
 ) -> MemberExport:
     """Export everything stored about a member as JSON."""
-    require(policy.can_read_member(principal, member_id))
-    try:
-        data = service.export_member(session=session, member_id=member_id, now=now)
-    except service.MemberNotFoundError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
+    data = usecases.export_member(
+        session=session, principal=principal, member_id=member_id, now=now
+    )
     return MemberExport.model_validate(data)
 
 
@@ -149,8 +118,4 @@ def read_member_intentions(
     member_id: MemberIdPath, session: SessionDep, principal: CurrentPrincipal
 ) -> list[IntentionPublic]:
     """Retrieve a member's own intentions, latest first."""
-    require(policy.can_read_member(principal, member_id))
-    rows = member_intentions(session=session, member_id=member_id)
-    if rows is None:
-        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
-    return [IntentionPublic.of(row) for row in rows]
+    return member_intentions(session=session, principal=principal, member_id=member_id)

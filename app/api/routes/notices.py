@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from app.api.deps import AUTHENTICATED, NowDep, SessionDep
 from app.api.params import NoticeIdPath, SearchText
-from app.notices.queries import NoticeFilter, get_notice, list_notices, present
+from app.notices.queries import NoticeFilter, list_notices, present, served_notice
 from models.notice import Notice
 
 router = APIRouter(prefix="/api/notices", tags=["notices"], dependencies=[AUTHENTICATED])
@@ -45,7 +45,4 @@ def read_notices(
 @router.get("/{notice_id}", response_model=Notice)
 def read_notice(notice_id: NoticeIdPath, session: SessionDep, now: NowDep) -> Notice:
     """Retrieve one notice by any of its source ids."""
-    row = get_notice(session, notice_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"notice {notice_id} not found")
-    return present(row, now=now)
+    return served_notice(session, notice_id, now=now)[1]

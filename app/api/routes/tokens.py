@@ -5,20 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import AdminPrincipal, ContextDep, CurrentPrincipal, NowDep, SessionDep, require
-from app.auth import policy
-from app.auth.tokens import (
-    DEFAULT_TOKEN_DAYS,
-    MAX_TOKEN_DAYS,
-    TOKEN_ID_PATTERN,
-    TokenOwnerError,
-    create_token,
-    get_token,
-    revoke_token,
-)
+from app.api.deps import AdminPrincipal, ContextDep, CurrentPrincipal, NowDep, SessionDep
+from app.auth import usecases
+from app.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, TOKEN_ID_PATTERN
 from models.member import MemberId
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"])
@@ -48,23 +40,18 @@ class TokenIssued(BaseModel):
 
 @router.post("", status_code=201, response_model=TokenIssued)
 def create_api_token(
-    body: TokenCreate, session: SessionDep, context: ContextDep, now: NowDep, _admin: AdminPrincipal
+    body: TokenCreate, session: SessionDep, context: ContextDep, now: NowDep, admin: AdminPrincipal
 ) -> TokenIssued:
     """Issue a token for a member or an admin (admins)."""
-    try:
-        issued = create_token(
-            session=session,
-            secret_key=context.settings.secret_key.get_secret_value(),
-            now=now,
-            member_id=body.member_id,
-            is_admin=body.admin,
-            days=body.days,
-        )
-    except TokenOwnerError as error:
-        field = "body.member_id" if body.member_id else "body"
-        detail = {"message": str(error), "fields": [{"field": field, "message": str(error)}]}
-        raise HTTPException(status_code=422, detail=detail) from error
-    session.commit()
+    issued = usecases.issue_token(
+        session=session,
+        principal=admin,
+        secret_key=context.settings.secret_key.get_secret_value(),
+        now=now,
+        member_id=body.member_id,
+        is_admin=body.admin,
+        days=body.days,
+    )
     return TokenIssued(
         id=issued.id,
         token=issued.token,
@@ -79,9 +66,4 @@ def revoke_api_token(
     token_id: TokenIdPath, session: SessionDep, principal: CurrentPrincipal, now: NowDep
 ) -> None:
     """Revoke a token (admins, or the member it belongs to)."""
-    if not principal.is_admin:
-        row = get_token(session=session, token_id=token_id)
-        require(row is not None and policy.can_revoke_token(principal, row.member_id))
-    if revoke_token(session=session, token_id=token_id, now=now) is None:
-        raise HTTPException(status_code=404, detail=f"token {token_id} not found")
-    session.commit()
+    usecases.revoke_token(session=session, principal=principal, token_id=token_id, now=now)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from app.core.context import AppContext
 from app.members.service import list_all_members, member_from_row
 from app.search.index import IndexLockedError
 from app.search.indexer import Indexer
+from app.wiring.context import AppContext
 
 logger = logging.getLogger(__name__)
 
