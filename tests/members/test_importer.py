@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.core.sourcemap import load_located
 from app.core.import_report import ImportReport, RowError
+from app.core.sourcemap import load_located
 from app.members.importer import import_members
 from app.wiring.context import AppContext
 from models.schema import MemberRow
