@@ -31,15 +31,15 @@ class LegalForm(StrEnum):
 
 
 class TeamRole(StrEnum):
-    """A member's role inside a proposed team."""
+    """A member's role inside a consortium."""
 
     mandataire = "mandataire"  # represents the team towards the buyer
     cotraitant = "cotraitant"  # a member of the groupement (or of the CAE team)
     subcontractor = "subcontractor"  # covers a minor part, declared with a DC4
 
 
-class ProposalMember(BaseModel):
-    """One member of a proposed team, with the lots they work on and their share of the work."""
+class ConsortiumMember(BaseModel):
+    """One member of a consortium, with the lots they work on and their share of the work."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -71,12 +71,16 @@ class GoDecision(BaseModel):
     reasons: list[str]
 
 
-class Proposal(BaseModel):
-    """One candidate team for a notice, explained."""
+class Consortium(BaseModel):
+    """One proposed consortium for a notice (the team, its roles and shares), explained.
+
+    The one word for a proposed team across the code; the API and the CLI carry
+    them under the JSON key ``proposals`` (and a draft names its ``proposal``).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    members: list[ProposalMember] = Field(min_length=1)
+    members: list[ConsortiumMember] = Field(min_length=1)
     mandataire: MemberId
     legal_form: LegalForm
     subcontractors: list[MemberId] = Field(default_factory=list)

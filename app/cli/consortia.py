@@ -16,7 +16,7 @@ from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, echo_json, open_context
 from app.consortia.decode import lot_key
 from app.consortia.usecases import DEFAULT_MAX_MEMBERS, propose_consortia
-from models.consortium import Proposal
+from models.consortium import Consortium
 
 GroupOption = typer.Option(..., "--group", "-g", help="The group that answers.")
 MaxMembersOption = typer.Option(
@@ -33,7 +33,7 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
-def describe(proposal: Proposal, rank: int) -> list[str]:
+def describe(proposal: Consortium, rank: int) -> list[str]:
     """One proposal as lines of text."""
     decision = proposal.go_no_go
     verdict = "" if decision is None else (", GO" if decision.go else ", NO GO")

@@ -1,6 +1,6 @@
 """Consortia: assemble teams (groupements) of members to answer a notice together.
 
-Public surface: ``assemble(request) -> list[Proposal]`` on an ``AssemblyRequest`` of
+Public surface: ``assemble(request) -> list[Consortium]`` on an ``AssemblyRequest`` of
 ``Requirement`` and ``Candidate`` items, ``evaluate_go_rule`` and the errors. The
 modelling choices are documented in ``inputs`` (coverage), ``model`` (the CP-SAT
 model and diversity rule), ``roles`` (mandataire, legal form) and ``decode``

@@ -8,18 +8,18 @@ How: ``app.consortia.model`` solves the team choice with OR-Tools CP-SAT (one
 worker, fixed seed, deterministic time limit: same input, same output), drawing
 up to ``max_proposals`` teams that are not near-duplicates of one another;
 ``app.consortia.decode`` and ``app.consortia.roles`` turn each team into a
-``Proposal`` (shares, coverage, gaps, mandataire, legal form, reasons) and
+``Consortium`` (shares, coverage, gaps, mandataire, legal form, reasons) and
 ``app.consortia.go_rule`` evaluates the group's go rule on it.
 """
 
 from __future__ import annotations
 
-from app.consortia.decode import build_proposal
+from app.consortia.decode import build_consortium
 from app.consortia.inputs import AssemblyRequest
-from models.consortium import Proposal
+from models.consortium import Consortium
 
 
-def assemble(request: AssemblyRequest) -> list[Proposal]:
+def assemble(request: AssemblyRequest) -> list[Consortium]:
     """The best proposals for the request, best first, pairwise distinct.
 
     Raises ``InvalidRequestError`` (from the request's construction) or
@@ -28,4 +28,4 @@ def assemble(request: AssemblyRequest) -> list[Proposal]:
     # OR-Tools loads with the first assembly, not with every process (see solution.py).
     from app.consortia.model import solve_teams
 
-    return [build_proposal(request, solution) for solution in solve_teams(request)]
+    return [build_consortium(request, solution) for solution in solve_teams(request)]

@@ -1,4 +1,4 @@
-"""From a solved team to an explained ``Proposal``: shares, coverage, gaps, roles, reasons.
+"""From a solved team to an explained ``Consortium``: shares, coverage, gaps, roles, reasons.
 
 - Share of a member: weight of the requirements it is responsible for / weight of
   every covered requirement (so shares sum to 1; weights in thousandths, exact).
@@ -21,13 +21,13 @@ from collections.abc import Mapping, Sequence
 from app.consortia.go_rule import evaluate_go_rule
 from app.consortia.inputs import WEIGHT_UNIT, AssemblyRequest, Candidate, LotId, Requirement
 from app.consortia.roles import assign_roles
-from app.consortia.solution import SCALE, TeamSolution
+from app.consortia.solution import SCALE, ConsortiumSolution
 from models.consortium import (
     NO_LOT_KEY,
+    Consortium,
+    ConsortiumMember,
     Gap,
     IntentionRole,
-    Proposal,
-    ProposalMember,
     TeamRole,
 )
 from models.member import MemberKind
@@ -93,7 +93,7 @@ def member_lots(
     return {mid: tuple(lots) for mid, lots in result.items()}
 
 
-def build_proposal(request: AssemblyRequest, solution: TeamSolution) -> Proposal:
+def build_consortium(request: AssemblyRequest, solution: ConsortiumSolution) -> Consortium:
     """The explained proposal for one solved team."""
     reqs = request.considered_requirements()
     by_id = {c.member_id: c for c in request.candidates}
@@ -127,7 +127,7 @@ def build_proposal(request: AssemblyRequest, solution: TeamSolution) -> Proposal
 
     order = sorted(team, key=lambda c: (c.member_id != roles.mandataire, -loads[c.member_id]))
     members = [
-        ProposalMember(
+        ConsortiumMember(
             member_id=c.member_id,
             role=role(c.member_id),
             lots=list(lots[c.member_id]),
@@ -149,7 +149,7 @@ def build_proposal(request: AssemblyRequest, solution: TeamSolution) -> Proposal
             "The solver reached its time limit: this team is the best found, not proven best."
         )
     total_weight = sum(r.weight_units for r in reqs) / WEIGHT_UNIT
-    proposal = Proposal(
+    proposal = Consortium(
         members=members,
         mandataire=roles.mandataire,
         legal_form=roles.legal_form,
@@ -189,7 +189,7 @@ def _gap(request: AssemblyRequest, r: Requirement, team: set[str]) -> Gap:
 def _member_reason(
     request: AssemblyRequest,
     c: Candidate,
-    solution: TeamSolution,
+    solution: ConsortiumSolution,
     lots_of: Mapping[str, Sequence[LotId]],
     shares: Mapping[str, float],
     fits: Mapping[str, float],

@@ -12,13 +12,13 @@ saying what was measured against what, and by how much a failing lot falls short
 
 from __future__ import annotations
 
-from models.consortium import NO_LOT_KEY, GoDecision, IntentionRole, Proposal
+from models.consortium import NO_LOT_KEY, Consortium, GoDecision, IntentionRole
 from models.group import GoRule
 
 _EPSILON = 1e-9
 
 
-def evaluate_go_rule(proposal: Proposal, go_rule: GoRule) -> GoDecision:
+def evaluate_go_rule(proposal: Consortium, go_rule: GoRule) -> GoDecision:
     """Whether the proposal satisfies the group's go rule, and why."""
     reasons: list[str] = []
     leads = [m.member_id for m in proposal.members if m.intention is IntentionRole.lead]

@@ -60,7 +60,7 @@ from ortools.sat.python import cp_model
 
 from app.consortia.errors import AssemblyError, NoFeasibleTeamError
 from app.consortia.inputs import WEIGHT_UNIT, AssemblyRequest
-from app.consortia.solution import SCALE, TeamSolution, points
+from app.consortia.solution import SCALE, ConsortiumSolution, points
 from models.consortium import IntentionRole
 
 INTENTION_BONUS: Mapping[IntentionRole, float] = {
@@ -83,7 +83,7 @@ WALL_TIME_LIMIT = 10.0
 """Per solve, in seconds: the last resort, should deterministic time be far off."""
 
 
-def solve_teams(request: AssemblyRequest) -> list[TeamSolution]:
+def solve_teams(request: AssemblyRequest) -> list[ConsortiumSolution]:
     """Up to ``request.max_proposals`` distinct teams, best first (raises when there is none)."""
     reqs = request.considered_requirements()
     cands = request.candidates
@@ -173,7 +173,7 @@ def _draw_teams(
     y: Mapping[int, cp_model.IntVar],
     x: Mapping[tuple[int, int], cp_model.IntVar],
     workers: Sequence[int],
-) -> list[TeamSolution]:
+) -> list[ConsortiumSolution]:
     """Solve, record the team, forbid its near-duplicates, solve again."""
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -187,7 +187,7 @@ def _draw_teams(
     params.max_time_in_seconds = WALL_TIME_LIMIT
     reqs = request.considered_requirements()
     cands = request.candidates
-    solutions: list[TeamSolution] = []
+    solutions: list[ConsortiumSolution] = []
     spent = 0.0
     while len(solutions) < request.max_proposals and spent < DETERMINISTIC_TIME_BUDGET:
         params.max_deterministic_time = min(
@@ -206,7 +206,7 @@ def _draw_teams(
             if solver.boolean_value(var)
         }
         solutions.append(
-            TeamSolution(
+            ConsortiumSolution(
                 team=tuple(cands[ci].member_id for ci in team),
                 assignment=assignment,
                 objective=round(solver.objective_value),

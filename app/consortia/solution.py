@@ -15,8 +15,11 @@ SCALE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
-class TeamSolution:
-    """One solved team (member ids in candidate order) and who is responsible for what."""
+class ConsortiumSolution:
+    """One consortium as the solver found it (member ids in candidate order, who does what).
+
+    ``decode.build_consortium`` turns it into the explained ``Consortium``.
+    """
 
     team: tuple[str, ...]
     assignment: Mapping[str, str]

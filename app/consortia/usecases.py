@@ -19,22 +19,13 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.consortia.assembly import assemble
 from app.consortia.errors import AssemblyError, InvalidRequestError
-from app.consortia.inputs import LotId
+from app.consortia.inputs import LotId, Requirement
 from app.consortia.service import PreparedAssembly, prepare_assembly
 from app.search.embedder import Embedder
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.errors import InvalidInputError
 
 DEFAULT_MAX_MEMBERS = 5
-
-
-class RequirementPublic(BaseModel):
-    """One requirement the consortia were assembled to cover (ids as in gaps and reasons)."""
-
-    id: str
-    lot: str | None
-    text: str
-    weight: float
 
 
 class ConsortiaAnswer(BaseModel):
@@ -49,13 +40,13 @@ class ConsortiaAnswer(BaseModel):
     group_id: str
     lots: list[str | None]
     max_members: int
-    requirements: list[RequirementPublic]
-    proposals: list[Proposal]
+    requirements: list[Requirement]
+    proposals: list[Consortium]
     reasons: list[str] = Field(default_factory=list)
 
 
 def _answer(
-    prepared: PreparedAssembly, consortia: list[Proposal], reasons: list[str]
+    prepared: PreparedAssembly, consortia: list[Consortium], reasons: list[str]
 ) -> ConsortiaAnswer:
     request = prepared.request
     return ConsortiaAnswer(
@@ -63,10 +54,7 @@ def _answer(
         group_id=prepared.group.id,
         lots=list(request.lots),
         max_members=request.max_members,
-        requirements=[
-            RequirementPublic(id=r.id, lot=r.lot, text=r.text, weight=r.weight)
-            for r in request.considered_requirements()
-        ],
+        requirements=list(request.considered_requirements()),
         proposals=consortia,
         reasons=reasons,
     )

@@ -27,7 +27,7 @@ from app.drafting.outline import QUESTIONS_FALLBACK_OFFSET_DAYS, RelevanceScores
 from app.drafting.outline import questions_due as find_questions_due
 from app.drafting.planning import deadline_day, french_holidays, plan_steps
 from app.drafting.team import build_team, legal_form_notes, team_warnings
-from models.consortium import Proposal, TeamRole
+from models.consortium import Consortium, TeamRole
 from models.draft import Draft
 from models.group import Group
 from models.member import Member
@@ -40,7 +40,7 @@ def build_draft(
     notice: Notice,
     group: Group,
     members: Mapping[str, Member],
-    proposal: Proposal,
+    proposal: Consortium,
     today: date,
     now: datetime,
     scores: RelevanceScores | None = None,
@@ -127,7 +127,7 @@ def build_draft(
     )
 
 
-def _check_team(proposal: Proposal, members: Mapping[str, Member]) -> None:
+def _check_team(proposal: Consortium, members: Mapping[str, Member]) -> None:
     seen: set[str] = set()
     for index, entry in enumerate(proposal.members):
         field = f"proposal.members[{index}].member_id"
@@ -162,7 +162,7 @@ def _check_team(proposal: Proposal, members: Mapping[str, Member]) -> None:
 
 
 def _resolve_lots(
-    notice: Notice, proposal: Proposal, warnings: list[str]
+    notice: Notice, proposal: Consortium, warnings: list[str]
 ) -> tuple[dict[str, list[str]], list[str | None]]:
     """Each member's lots and the lots the response covers (``[None]`` without lots)."""
     notice_lots = [lot.id for lot in notice.lots]

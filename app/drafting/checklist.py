@@ -39,7 +39,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from app.drafting.labels import DOCUMENT_TITLES, join_names
-from models.consortium import LegalForm, Proposal, TeamRole
+from models.consortium import Consortium, LegalForm, TeamRole
 from models.draft import ChecklistItem, PlannedStep
 from models.group import Document, OwnerRole, Procedure
 from models.member import MemberId
@@ -71,14 +71,14 @@ def step_for_document(document: Document, planning: Sequence[PlannedStep]) -> Pl
     return step_for_document(Document.DC1, planning)
 
 
-def co_contractors(proposal: Proposal) -> list[MemberId]:
+def co_contractors(proposal: Consortium) -> list[MemberId]:
     """Members who are candidates (mandataire first), i.e. everyone but the subcontractors."""
     subs = set(subcontractors(proposal))
     ids = [proposal.mandataire, *(m.member_id for m in proposal.members)]
     return [member for member in dict.fromkeys(ids) if member not in subs]
 
 
-def subcontractors(proposal: Proposal) -> list[MemberId]:
+def subcontractors(proposal: Consortium) -> list[MemberId]:
     """Members declared by DC4: role ``subcontractor`` or listed in ``proposal.subcontractors``."""
     ids = [m.member_id for m in proposal.members if m.role is TeamRole.subcontractor]
     return [m for m in dict.fromkeys([*ids, *proposal.subcontractors]) if m != proposal.mandataire]
@@ -87,7 +87,7 @@ def subcontractors(proposal: Proposal) -> list[MemberId]:
 def build_checklist(
     *,
     procedure: Procedure,
-    proposal: Proposal,
+    proposal: Consortium,
     planning: Sequence[PlannedStep],
     deadline_day: date,
     cooperative: str,
@@ -195,7 +195,7 @@ def build_checklist(
 def _group_document(
     document: Document,
     planning: Sequence[PlannedStep],
-    proposal: Proposal,
+    proposal: Consortium,
     forms_due: date,
     forms_key: str | None,
     names: Mapping[str, str],

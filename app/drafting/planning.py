@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 import holidays
 
 from app.drafting.labels import WEEKDAYS
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.draft import PlannedStep
 from models.group import OwnerRole, Procedure
 from models.member import MemberId
@@ -71,7 +71,7 @@ def previous_working_day(day: date, calendar: HolidayCalendar) -> tuple[date, li
 
 
 def resolve_owners(
-    role: OwnerRole, *, proposal: Proposal, group_leads: Sequence[MemberId]
+    role: OwnerRole, *, proposal: Consortium, group_leads: Sequence[MemberId]
 ) -> list[MemberId]:
     """The people behind an owner role, for this team.
 
@@ -96,7 +96,7 @@ def resolve_owners(
 def plan_steps(
     procedure: Procedure,
     deadline: datetime,
-    team: Proposal,
+    team: Consortium,
     group_leads: Sequence[MemberId],
     today: date,
     *,
@@ -128,7 +128,7 @@ def plan_steps(
     return planned
 
 
-def _team_ids(proposal: Proposal) -> list[MemberId]:
+def _team_ids(proposal: Consortium) -> list[MemberId]:
     """Team member ids, mandataire first, then ``proposal.subcontractors``, no duplicates."""
     ordered = [proposal.mandataire, *(m.member_id for m in proposal.members)]
     ordered += proposal.subcontractors

@@ -30,14 +30,14 @@ from app.consortia.service import load_group
 from app.core.checks import ensure_storable
 from app.drafting.assemble import build_draft
 from app.notices.queries import answerable_notice, get_notice
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.draft import Draft
 from models.group import Group
 from models.member import Member
 from models.schema import DraftRow, MemberRow
 
 
-def _mentioned(group: Group, proposal: Proposal) -> set[str]:
+def _mentioned(group: Group, proposal: Consortium) -> set[str]:
     """Every member id the draft may name: team, subcontractors, leads, gap suggestions."""
     return {
         *(m.member_id for m in proposal.members),
@@ -52,7 +52,7 @@ def create_draft(
     session: Session,
     notice_id: str,
     group_id: str,
-    proposal: Proposal,
+    proposal: Consortium,
     actor: str,
     today: date,
     now: datetime,

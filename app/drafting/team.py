@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from app.drafting.checklist import co_contractors, subcontractors
 from app.drafting.labels import format_share, join_names
-from models.consortium import LegalForm, Proposal, TeamRole
+from models.consortium import Consortium, LegalForm, TeamRole
 from models.draft import ChecklistItem, TeamEntry
 from models.group import Group
 from models.member import Member, MemberKind
@@ -16,7 +16,7 @@ _SHARE_TOLERANCE = 0.01
 
 
 def build_team(
-    proposal: Proposal,
+    proposal: Consortium,
     members: Mapping[str, Member],
     member_lots: Mapping[str, list[str]],
     checklist: Sequence[ChecklistItem],
@@ -65,7 +65,7 @@ def build_team(
     return sorted(entries, key=lambda entry: not entry.is_mandataire)
 
 
-def legal_form_notes(proposal: Proposal, cooperative: str, names: Mapping[str, str]) -> list[str]:
+def legal_form_notes(proposal: Consortium, cooperative: str, names: Mapping[str, str]) -> list[str]:
     """What the legal form implies for this team, in French, naming people."""
     coop = cooperative or "la coopérative"
     mandataire = names.get(proposal.mandataire, proposal.mandataire)
@@ -121,7 +121,7 @@ def legal_form_notes(proposal: Proposal, cooperative: str, names: Mapping[str, s
 def team_warnings(
     notice: Notice,
     group: Group,
-    proposal: Proposal,
+    proposal: Consortium,
     members: Mapping[str, Member],
     names: Mapping[str, str],
 ) -> list[str]:

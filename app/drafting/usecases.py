@@ -21,7 +21,7 @@ from app.consortia.service import load_group
 from app.consortia.usecases import DEFAULT_MAX_MEMBERS, propose_consortia
 from app.drafting import service
 from app.search.embedder import Embedder
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.errors import InvalidInputError, NotFoundError
 from models.schema import DraftRow
 from models.vocabulary.time import PARIS
@@ -34,13 +34,13 @@ def _chosen(
     embedder: Embedder,
     notice_id: str,
     group_id: str,
-    proposal: Proposal | int,
+    proposal: Consortium | int,
     max_members: int,
     lots: Sequence[LotId] | None,
     now: datetime,
-) -> Proposal:
+) -> Consortium:
     """The consortium to draft: the one given, or the one at that rank in a fresh answer."""
-    if isinstance(proposal, Proposal):
+    if isinstance(proposal, Consortium):
         return proposal
     answer = propose_consortia(
         session=session,
@@ -66,7 +66,7 @@ def make_draft(
     embedder: Embedder,
     notice_id: str,
     group_id: str,
-    proposal: Proposal | int,
+    proposal: Consortium | int,
     max_members: int = DEFAULT_MAX_MEMBERS,
     lots: Sequence[LotId] | None = None,
     now: datetime,

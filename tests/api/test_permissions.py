@@ -21,7 +21,7 @@ from app.core.db import transaction
 from app.drafting.service import create_draft
 from app.main import create_app
 from app.wiring.context import AppContext
-from models.consortium import LegalForm, Proposal, ProposalMember, TeamRole
+from models.consortium import Consortium, ConsortiumMember, LegalForm, TeamRole
 from tests.utils.auth import bearer, make_token
 from tests.utils.people import (
     GROUP_MEMBER,
@@ -51,10 +51,10 @@ def _new_member_token(context: AppContext) -> dict[str, str]:
     return {"token_id": token.split("_")[1]}
 
 
-def _lead_alone() -> Proposal:
+def _lead_alone() -> Consortium:
     """A one-member team of the sample group's lead (made by hand, not by the solver)."""
-    member = ProposalMember(member_id=SAMPLE_LEAD, role=TeamRole.mandataire, lots=["1"], share=1)
-    return Proposal(
+    member = ConsortiumMember(member_id=SAMPLE_LEAD, role=TeamRole.mandataire, lots=["1"], share=1)
+    return Consortium(
         members=[member], mandataire=SAMPLE_LEAD, legal_form=LegalForm.cae, coverage=1, score=1
     )
 

@@ -18,7 +18,7 @@ from app.consortia import (
     evaluate_go_rule,
 )
 from app.consortia.model import INTENTION_BONUS, MEMBER_PENALTY, OUTSIDER_PENALTY
-from models.consortium import IntentionRole, LegalForm, Proposal, ProposalMember, TeamRole
+from models.consortium import Consortium, ConsortiumMember, IntentionRole, LegalForm, TeamRole
 from models.group import GoRule, WorkSharing
 from models.member import MemberKind
 from tests.consortia.consortia_strategies import assembly_requests
@@ -240,7 +240,7 @@ def test_request_errors_share_one_base() -> None:
         Requirement("a", None, "need", weight=0.0)
 
 
-def _legal_case(partner_fit: dict[str, float]) -> Proposal:
+def _legal_case(partner_fit: dict[str, float]) -> Consortium:
     requirements = tuple(Requirement(f"r{i}", None, f"need {i}") for i in range(10))
     coop = {f"r{i}": 0.9 for i in range(10)}
     request = AssemblyRequest(
@@ -297,8 +297,10 @@ def test_assemble_mandataire_rotates_among_near_ties() -> None:
 
 
 def test_evaluate_go_rule_names_the_failing_lot_and_the_shortfall() -> None:
-    proposal = Proposal(
-        members=[ProposalMember(member_id="ann", role=TeamRole.mandataire, share=1.0, lots=["1"])],
+    proposal = Consortium(
+        members=[
+            ConsortiumMember(member_id="ann", role=TeamRole.mandataire, share=1.0, lots=["1"])
+        ],
         mandataire="ann",
         legal_form=LegalForm.cae,
         coverage=0.7,

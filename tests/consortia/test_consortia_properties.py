@@ -9,21 +9,21 @@ from hypothesis import HealthCheck, given, settings
 
 from app.consortia import AssemblyRequest, NoFeasibleTeamError, assemble
 from app.consortia.roles import SOLIDARITY_SHARE, SUBCONTRACT_SHARE
-from models.consortium import NO_LOT_KEY, IntentionRole, LegalForm, Proposal, TeamRole
+from models.consortium import NO_LOT_KEY, Consortium, IntentionRole, LegalForm, TeamRole
 from models.member import MemberKind
 from tests.consortia.consortia_strategies import assembly_requests
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _proposals(request: AssemblyRequest) -> list[Proposal]:
+def _proposals(request: AssemblyRequest) -> list[Consortium]:
     try:
         return assemble(request)
     except NoFeasibleTeamError:
         return []
 
 
-def _check_coverage(request: AssemblyRequest, proposal: Proposal) -> None:
+def _check_coverage(request: AssemblyRequest, proposal: Consortium) -> None:
     """Coverage, recomputed from the documented definition, matches the proposal."""
     cands = {c.member_id: c for c in request.candidates}
     team = [cands[m.member_id] for m in proposal.members]
@@ -53,7 +53,7 @@ def _check_coverage(request: AssemblyRequest, proposal: Proposal) -> None:
             assert helper.fit[gap.requirement_id] >= request.cover_threshold
 
 
-def _check_roles(proposal: Proposal) -> None:
+def _check_roles(proposal: Consortium) -> None:
     """One mandataire among co-contractors; subcontractors and legal form follow the rules."""
     roles = [m.role for m in proposal.members]
     assert roles.count(TeamRole.mandataire) == 1

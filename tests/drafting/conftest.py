@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from app.drafting.assemble import build_draft
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.draft import Draft
 from models.group import Group
 from models.member import Member
@@ -96,14 +96,14 @@ def now() -> datetime:
     return NOW
 
 
-ProposalFactory = Callable[..., Proposal]
+ProposalFactory = Callable[..., Consortium]
 
 
 @pytest.fixture
 def make_proposal() -> ProposalFactory:
     """Build a proposal: m-studies mandataire on lot 1, m-comm on lot 2, overridable."""
 
-    def make(legal_form: str = "joint", **overrides: Any) -> Proposal:
+    def make(legal_form: str = "joint", **overrides: Any) -> Consortium:
         data: dict[str, Any] = {
             "members": [
                 {"member_id": "m-studies", "role": "mandataire", "lots": ["1"], "share": 0.5},
@@ -122,7 +122,7 @@ def make_proposal() -> ProposalFactory:
                 }
             ],
         }
-        return Proposal.model_validate(data | overrides)
+        return Consortium.model_validate(data | overrides)
 
     return make
 

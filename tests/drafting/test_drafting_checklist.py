@@ -9,7 +9,7 @@ import pytest
 
 from app.drafting.checklist import build_checklist, step_for_document
 from app.drafting.planning import plan_steps
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.draft import ChecklistItem, PlannedStep
 from models.group import Document, Group, Procedure
 from models.vocabulary.time import PARIS
@@ -19,7 +19,7 @@ SIGN_DAY = date(2027, 1, 13)  # sign_and_submit, D-2
 NAMES = {"m-studies": "Inès Moreau", "m-comm": "Claire Dumont", "m-legal": "Alexandre Martin"}
 
 
-def checklist(group: Group, proposal: Proposal) -> list[ChecklistItem]:
+def checklist(group: Group, proposal: Consortium) -> list[ChecklistItem]:
     planning = plan_steps(group.procedure, DEADLINE, proposal, group.leads, date(2026, 12, 1))
     return build_checklist(
         procedure=group.procedure,

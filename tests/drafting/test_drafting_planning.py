@@ -16,7 +16,7 @@ from app.drafting.planning import (
     previous_working_day,
     resolve_owners,
 )
-from models.consortium import Proposal
+from models.consortium import Consortium
 from models.group import Group, OwnerRole, Procedure
 from models.vocabulary.time import PARIS
 
@@ -29,7 +29,7 @@ def one_step(owner: str = "mandataire", offset: int = OFFSET) -> Procedure:
     )
 
 
-def plan_nominal(nominal: date, proposal: Proposal, today: date = date(2020, 1, 1)) -> Any:
+def plan_nominal(nominal: date, proposal: Consortium, today: date = date(2020, 1, 1)) -> Any:
     """Plan one step whose nominal date is ``nominal`` (deadline ``OFFSET`` days later)."""
     deadline = datetime.combine(nominal + timedelta(days=OFFSET), time(12), tzinfo=PARIS)
     return plan_steps(one_step(), deadline, proposal, ["m-studies"], today)[0]
@@ -151,7 +151,7 @@ def test_plan_steps_lands_on_working_days_in_order(day: date, offsets: list[int]
             ]
         }
     )
-    proposal = Proposal.model_validate(
+    proposal = Consortium.model_validate(
         {
             "members": [{"member_id": "m-a", "role": "mandataire", "share": 1.0}],
             "mandataire": "m-a",

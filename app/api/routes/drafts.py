@@ -31,7 +31,7 @@ from app.drafting import service, usecases
 from app.drafting.render_docx import render_docx
 from app.drafting.render_ics import render_ics
 from app.drafting.render_markdown import render_markdown
-from models.consortium import LegalForm, Proposal
+from models.consortium import Consortium, LegalForm
 from models.draft import Draft
 from models.schema import DraftRow
 
@@ -44,7 +44,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 class DraftIn(ConsortiaIn):
     """The group, and the proposal to draft: a whole proposal or an index (0: the best)."""
 
-    proposal: Annotated[StrictInt, Field(ge=0, le=49)] | Proposal = Field(
+    proposal: Annotated[StrictInt, Field(ge=0, le=49)] | Consortium = Field(
         description="A proposal from POST /consortia, or the index of one in a fresh "
         "computation with this body's max_members and lots"
     )
