@@ -14,7 +14,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from models.errors import ConflictError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "models" / "migrations"
 
@@ -63,3 +66,19 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+@contextmanager
+def committed(session: Session, *, conflict: str) -> Iterator[None]:
+    """Commit what the block writes; a racing insert of the same key is a ``ConflictError``.
+
+    The use cases that create a record check that its id is free, but two calls
+    at once may both pass the check: the database's unique key decides, and the
+    loser is told ``conflict``.
+    """
+    try:
+        yield
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise ConflictError(conflict) from error

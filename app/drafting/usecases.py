@@ -18,7 +18,7 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.consortia.inputs import LotId
 from app.consortia.service import load_group
-from app.consortia.usecases import DEFAULT_MAX_MEMBERS, propose_consortia
+from app.consortia.usecases import DEFAULT_MAX_MEMBERS, ConsortiaAnswer, propose_consortia
 from app.drafting import service
 from app.search.embedder import Embedder
 from models.consortium import Consortium
@@ -27,36 +27,13 @@ from models.schema import DraftRow
 from models.vocabulary.time import PARIS
 
 
-def _chosen(
-    *,
-    session: Session,
-    principal: Principal,
-    embedder: Embedder,
-    notice_id: str,
-    group_id: str,
-    proposal: Consortium | int,
-    max_members: int,
-    lots: Sequence[LotId] | None,
-    now: datetime,
-) -> Consortium:
-    """The consortium to draft: the one given, or the one at that rank in a fresh answer."""
-    if isinstance(proposal, Consortium):
-        return proposal
-    answer = propose_consortia(
-        session=session,
-        principal=principal,
-        embedder=embedder,
-        notice_id=notice_id,
-        group_id=group_id,
-        max_members=max_members,
-        lots=lots,
-        now=now,
-    )
-    if proposal >= len(answer.proposals):
+def _ranked(answer: ConsortiaAnswer, rank: int) -> Consortium:
+    """The consortium of that rank in a fresh answer; ``InvalidInputError`` naming ``proposal``."""
+    if rank >= len(answer.proposals):
         why = " ".join(answer.reasons) or f"there are {len(answer.proposals)} proposal(s)"
-        message = f"no proposal {proposal}: {why}"
+        message = f"no proposal {rank}: {why}"
         raise InvalidInputError(message, [{"field": "proposal", "message": message}])
-    return answer.proposals[proposal]
+    return answer.proposals[rank]
 
 
 def make_draft(
@@ -81,17 +58,20 @@ def make_draft(
     ``app.drafting.service.create_draft``.
     """
     policy.require(policy.can_lead_group(principal, group_id))
-    chosen = _chosen(
-        session=session,
-        principal=principal,
-        embedder=embedder,
-        notice_id=notice_id,
-        group_id=group_id,
-        proposal=proposal,
-        max_members=max_members,
-        lots=lots,
-        now=now,
-    )
+    if isinstance(proposal, Consortium):
+        chosen = proposal
+    else:
+        answer = propose_consortia(
+            session=session,
+            principal=principal,
+            embedder=embedder,
+            notice_id=notice_id,
+            group_id=group_id,
+            max_members=max_members,
+            lots=lots,
+            now=now,
+        )
+        chosen = _ranked(answer, proposal)
     row = service.create_draft(
         session=session,
         notice_id=notice_id,

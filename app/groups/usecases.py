@@ -8,13 +8,13 @@ look-up and commits what it writes. Importing a file is
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth import policy
 from app.auth.principal import Principal
+from app.core.db import committed
 from app.groups import service
-from models.errors import ConflictError, NotFoundError
+from models.errors import NotFoundError
 from models.group import Group, Procedure
 from models.schema import GroupRow
 
@@ -22,12 +22,8 @@ from models.schema import GroupRow
 def create_group(*, session: Session, principal: Principal, group: Group) -> GroupRow:
     """Create a group with its procedure (admins); ``ConflictError`` when the id is taken."""
     policy.require(policy.can_change_group_membership(principal))
-    try:
+    with committed(session, conflict=f"group {group.id} already exists"):
         row = service.create_group(session=session, group=group)
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        raise ConflictError(f"group {group.id} already exists") from error
     return row
 
 

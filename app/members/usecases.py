@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth import policy
 from app.auth.principal import Principal
+from app.core.db import committed
 from app.members import service
-from models.errors import ConflictError, NotFoundError
+from models.errors import NotFoundError
 from models.member import Member, MemberUpdate
 from models.schema import MemberRow
 
@@ -26,12 +26,8 @@ from models.schema import MemberRow
 def create_member(*, session: Session, principal: Principal, member: Member) -> MemberRow:
     """Create a member (admins); ``ConflictError`` when the id is taken, even by a racing call."""
     policy.require(policy.can_change_group_membership(principal))
-    try:
+    with committed(session, conflict=f"member {member.id} already exists"):
         row = service.create_member(session=session, member=member)
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        raise ConflictError(f"member {member.id} already exists") from error
     return row
 
 
