@@ -9,8 +9,9 @@ import typer
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.index import LOCKED
 from app.core.context import AppContext
+from app.feedback.service import matches_with_feedback
 from app.matching.engine import MatchingEngine
-from app.matching.present import member_matches, notice_matches
+from app.matching.present import notice_matches
 from app.members.service import get_member, list_all_members, member_from_row
 from app.notices.queries import resolve_notice_id
 from app.search.index import IndexLockedError
@@ -42,10 +43,18 @@ def match_member_command(
                 typer.echo(f"member {member_id} not found", err=True)
                 raise typer.Exit(code=1)
             member = member_from_row(row)
-        matches = _engine(context).match_member(
-            member, now=datetime.now(UTC), limit=limit, include_closed=include_closed
-        )
-    document = member_matches(member_id, matches)
+        engine = _engine(context)
+        # Feedback (issue 12): the engine's list re-ranked by what the member said of notices.
+        with context.sessions() as session:
+            document = matches_with_feedback(
+                session,
+                engine,
+                context.index,
+                member,
+                now=datetime.now(UTC),
+                limit=limit,
+                include_closed=include_closed,
+            )
     if as_json:
         echo_json(document.model_dump(mode="json"))
         return
@@ -55,6 +64,8 @@ def match_member_command(
         typer.echo(f"{match.score:7.3f}  {match.notice_id}{lot}")
         if passage:
             typer.echo(f"         « {passage['passage'][:90]} » ~ « {passage['expertise'][:60]} »")
+        for reason in (r for r in match.reasons if r["type"] == "feedback"):
+            typer.echo(f"         {reason['detail_fr']}")
 
 
 @match_app.command("notice")

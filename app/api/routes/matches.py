@@ -7,14 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, StringConstraints
 
-from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep, require
+from app.api.deps import (
+    AUTHENTICATED,
+    ContextDep,
+    CurrentPrincipal,
+    MatchingDep,
+    NowDep,
+    SessionDep,
+    require,
+)
 from app.api.params import MemberIdPath, NoticeIdPath
 from app.auth import policy
+from app.feedback.service import matches_with_feedback
 from app.matching.engine import search_notices
 from app.matching.present import (
     MemberMatchesPublic,
     NoticeMatchesPublic,
-    member_matches,
     notice_matches,
 )
 from app.members.service import get_member, list_all_members, member_from_row
@@ -30,6 +38,7 @@ def read_member_matches(
     principal: CurrentPrincipal,
     session: SessionDep,
     matching: MatchingDep,
+    context: ContextDep,
     now: NowDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     include_closed: bool = False,
@@ -40,10 +49,17 @@ def read_member_matches(
     row = get_member(session=session, member_id=member_id)
     if row is None:
         raise HTTPException(status_code=404, detail=f"member {member_id} not found")
-    matches = matching.match_member(
-        member_from_row(row), now=now, limit=limit, include_closed=include_closed, natures=nature
+    # Feedback (issue 12): the engine's list re-ranked by what the member said of notices.
+    return matches_with_feedback(
+        session,
+        matching,
+        context.index,
+        member_from_row(row),
+        now=now,
+        limit=limit,
+        include_closed=include_closed,
+        natures=nature,
     )
-    return member_matches(member_id, matches)
 
 
 @router.get(
