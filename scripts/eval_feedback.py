@@ -15,7 +15,9 @@ Both are scored by judged nDCG@10 (gain = grade; unjudged counts 0; the ideal
 from the member's judged grades outside the 10 given as feedback), per member and
 mean, with the judged share of each top 10 (a figure whose share is under 0.9 is a
 lower bound). ``--grid`` also prints a few settings of the weights around the
-defaults. Embeddings are cached as ``scripts/eval_matching.py`` does.
+defaults, and the defaults with one kind of feedback only. Last, the cost of the
+served path: member matches (limit 20) from the engine alone, then with feedback.
+Embeddings are cached as ``scripts/eval_matching.py`` does.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ import math
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +43,11 @@ from eval_matching import CACHE, DEVSET, CachedEncoder, load_encoder, load_membe
 
 from app.feedback.examples import Example  # noqa: E402
 from app.feedback.rerank import FeedbackWeights, NoticeProfile, rerank  # noqa: E402
-from app.feedback.service import CANDIDATE_FACTOR, notice_profiles  # noqa: E402
+from app.feedback.service import (  # noqa: E402
+    CANDIDATE_FACTOR,
+    notice_profiles,
+    rerank_for_member,
+)
 from app.matching.scoring import Match  # noqa: E402
 
 SHOWN = 10
@@ -95,8 +103,8 @@ class MemberCase:
         return [g for d, g in self.grades.items() if d not in given]
 
 
-def build(folder: Path, cache_dir: Path) -> list[MemberCase]:
-    """The served engine over the devset, and each member's case."""
+def build(folder: Path, cache_dir: Path) -> tuple[list[MemberCase], Callable[[], None]]:
+    """Each member's case over the served engine, and a timing of the served path."""
     from app.core.db import create_db_engine, migrate, session_factory
     from app.matching.engine import MatchingEngine
     from app.search.edge_index import EdgeIndex
@@ -127,7 +135,29 @@ def build(folder: Path, cache_dir: Path) -> list[MemberCase]:
             ids = {m.notice_id for m in ranked}
             profiles = notice_profiles(session, index, ids)
         cases.append(MemberCase(member.id, grades, ranked, examples, profiles))
-    return cases
+
+    def timing() -> None:
+        """Served ``limit`` 20: the engine alone, then 3 × 20 candidates + profiles + re-rank."""
+        plain, learning = [], []
+        members = {m.id: m for m in load_members()}
+        for _ in range(3):
+            for case in cases:
+                member = members[case.member_id]
+                start = time.perf_counter()
+                matching.match_member(member, now=now, limit=20, include_closed=True)
+                plain.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                candidates = matching.match_member(
+                    member, now=now, limit=20 * CANDIDATE_FACTOR, include_closed=True
+                )
+                with sessions() as session:
+                    rerank_for_member(session, index, candidates, case.examples, limit=20)
+                learning.append(time.perf_counter() - start)
+        for name, values in (("engine alone", plain), ("with feedback", learning)):
+            ms = np.percentile(np.asarray(values) * 1000, [50, 95])
+            print(f"member matches, limit 20, {name:<14} p50 {ms[0]:.1f} ms, p95 {ms[1]:.1f} ms")
+
+    return cases, timing
 
 
 def report(
@@ -183,7 +213,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=CACHE, help="embedding cache")
     args = parser.parse_args()
     started = time.perf_counter()
-    cases = build(Path(tempfile.mkdtemp()), args.cache_dir)
+    cases, timing = build(Path(tempfile.mkdtemp()), args.cache_dir)
     print(
         f"devset: {len(cases)} members; feedback: judged grades of the first {SHOWN} notices; "
         f"judged nDCG@10 of the next {SHOWN} (engine ranks 11-20 without feedback, "
@@ -207,6 +237,8 @@ def main() -> None:
         print("\nthe defaults, one kind of feedback only (the other kind dropped)")
         for kinds in ("negative", "positive"):
             report(cases, defaults, per_member=False, kinds=kinds)
+    print()
+    timing()
     print(f"\nelapsed {time.perf_counter() - started:.1f}s")
 
 

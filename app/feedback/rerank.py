@@ -158,22 +158,37 @@ class RankedMatch:
     feedback: tuple[FeedbackReason, ...]
 
 
-def cpv_similarity(left: Sequence[str], right: Sequence[str]) -> float:
-    """Overlap of two notices' CPV codes: 0.4 same division … 1.0 same category (main codes).
+def _sharing(left: list[set[str]], right: list[set[str]]) -> np.ndarray:
+    """(left, right): True where the two notices have a prefix in common."""
+    vocabulary = {p: i for i, p in enumerate(sorted(set().union(*left, *right)))}
+    out = []
+    for sets in (left, right):
+        incidence = np.zeros((len(sets), len(vocabulary)), dtype=np.float32)
+        for i, prefixes in enumerate(sets):
+            incidence[i, [vocabulary[p] for p in prefixes]] = 1.0
+        out.append(incidence)
+    return np.asarray(out[0] @ out[1].T > 0)
 
-    A pair involving a secondary code counts half: buyers' secondary codes are
-    often generic.
+
+def cpv_similarities(rows: Sequence[Sequence[str]], columns: Sequence[Sequence[str]]) -> np.ndarray:
+    """(rows, columns) overlap of CPV codes: 0.4 same division … 1.0 same category.
+
+    Main codes against main codes count whole; a pair involving a secondary code
+    counts half: buyers' secondary codes are often generic. Computed level by
+    level as products of prefix incidence matrices (a member's feedback may name
+    hundreds of notices).
     """
-    best = 0.0
-    for i, a in enumerate(left):
-        for j, b in enumerate(right):
-            shared = 0
-            while shared < 5 and a[shared] == b[shared]:
-                shared += 1
-            if shared >= 2:
-                value = shared / 5 * (1.0 if i == 0 and j == 0 else 0.5)
-                best = max(best, value)
-    return best
+    out = np.zeros((len(rows), len(columns)))
+    if not rows or not columns:
+        return out
+    for digits in (2, 3, 4, 5):
+        for main_only, weight in ((True, 1.0), (False, 0.5)):
+            left, right = (
+                [{code[:digits] for code in (codes[:1] if main_only else codes)} for codes in side]
+                for side in (rows, columns)
+            )
+            out = np.maximum(out, digits / 5 * weight * _sharing(left, right))
+    return out
 
 
 def similarities(
@@ -188,7 +203,7 @@ def similarities(
         left = np.vstack([_unit(p.vector, dimension) for p in rows])
         right = np.vstack([_unit(p.vector, dimension) for p in columns])
         out += dense_share * (left @ right.T)
-    cpv = np.array([[cpv_similarity(r.codes, c.codes) for c in columns] for r in rows])
+    cpv = cpv_similarities([r.codes for r in rows], [c.codes for c in columns])
     return out + (1.0 - dense_share) * cpv
 
 
@@ -276,10 +291,11 @@ def _compared(
 ) -> np.ndarray:
     """(candidates, examples) similarity; NaN where a candidate is the example itself."""
     sims = similarities(rows, [profiles[e.notice_id] for e in group], dense_share)
+    position = {e.notice_id: j for j, e in enumerate(group)}
     for i, m in enumerate(kept):
-        for j, e in enumerate(group):
-            if e.notice_id == m.notice_id:
-                sims[i, j] = np.nan
+        j = position.get(m.notice_id)
+        if j is not None:
+            sims[i, j] = np.nan
     return sims
 
 

@@ -26,7 +26,7 @@ from app.matching.present import MemberMatchesPublic, member_matches
 from app.matching.scoring import Match
 from app.search.index import REQUIREMENT, SearchFilter, VectorIndex
 from models.member import Member
-from models.notice import Nature, Notice
+from models.notice import Nature
 from models.schema import NoticeRow
 
 CANDIDATE_FACTOR = 3
@@ -45,14 +45,15 @@ def notice_profiles(
         if point.vector.size:
             vectors[str(point.payload["notice_id"])].append(point.vector)
     rows = session.execute(
-        select(NoticeRow.id, NoticeRow.document).where(NoticeRow.id.in_(ids))
+        select(NoticeRow.id, NoticeRow.title, NoticeRow.document["cpv"]).where(
+            NoticeRow.id.in_(ids)
+        )
     ).all()
     profiles = {}
-    for row in rows:
-        notice = Notice.model_validate(row.document)
-        found = vectors.get(row.id)
+    for notice_id, title, codes in rows:  # the stored document is valid: no need to parse it
+        found = vectors.get(notice_id)
         centroid = np.vstack(found).astype(np.float32).mean(axis=0) if found else None
-        profiles[row.id] = NoticeProfile(row.id, notice.title, centroid, tuple(notice.cpv))
+        profiles[notice_id] = NoticeProfile(notice_id, title, centroid, tuple(codes or ()))
     return profiles
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.feedback.examples import Example
-from app.feedback.rerank import NoticeProfile, cpv_similarity, rerank
+from app.feedback.rerank import NoticeProfile, cpv_similarities, rerank
 from app.matching.scoring import Match, MatchReason
 
 CODES = ["72212000", "72200000", "79341000", "45442100", "45000000", "80500000"]
@@ -158,8 +158,11 @@ def test_a_rejected_candidate_is_dropped_and_a_relevant_one_says_so() -> None:
 
 
 def test_cpv_similarity_follows_the_hierarchy() -> None:
-    assert cpv_similarity(["72212000"], ["72212000"]) == 1.0
-    assert cpv_similarity(["72212000"], ["72200000"]) == 0.6  # same group
-    assert cpv_similarity(["72212000"], ["79341000"]) == 0.0  # another division
-    assert cpv_similarity(["79341000", "72212000"], ["72212000"]) == 0.5  # a secondary code
-    assert cpv_similarity([], ["72212000"]) == 0.0
+    rows = [["72212000"], ["79341000", "72212000"], []]
+    columns = [["72212000"], ["72200000"], ["79341000"], ["72212100", "79000000"]]
+    assert cpv_similarities(rows, columns).tolist() == [
+        [1.0, 0.6, 0.0, 1.0],  # same category; same group; another division; same category
+        [0.5, 0.3, 1.0, 0.5],  # a secondary code counts half
+        [0.0, 0.0, 0.0, 0.0],
+    ]
+    assert cpv_similarities([], columns).shape == (0, 4)
