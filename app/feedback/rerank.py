@@ -232,6 +232,11 @@ def _kernel(sims: np.ndarray, neighbours: int) -> np.ndarray:
     return np.where(counts > 0, total / np.maximum(counts, 1), 0.0)
 
 
+def learns(examples: Sequence[Example]) -> bool:
+    """Whether feedback can move a ranking: it needs a refusal (positives alone do not)."""
+    return any(not example.positive for example in examples)
+
+
 def rerank(
     candidates: Sequence[Match],
     examples: Sequence[Example],
@@ -243,8 +248,8 @@ def rerank(
     """The best ``limit`` candidates once feedback is taken into account, best first.
 
     ``candidates`` are the engine's matches (one per notice, best first);
-    ``profiles`` should hold every candidate and example (one without a profile is
-    compared by nothing, an example without one teaches nothing).
+    ``profiles`` should hold every candidate and example (a candidate without one
+    keeps its engine score, an example without one teaches nothing).
     """
     weights = weights or FeedbackWeights()
     rejected = {e.notice_id for e in examples if not e.positive}
@@ -253,8 +258,8 @@ def rerank(
     positives = [e for e in known if e.positive]
     negatives = [e for e in known if not e.positive]
     causes = {e.notice_id: e.cause for e in examples if e.positive}
-    if not kept or not negatives:
-        return [RankedMatch(m, m.score, _marked(m, causes)) for m in kept[:limit]]
+    if not kept or not learns(known):
+        return [RankedMatch(m, m.score, _marked(m, causes, profiles)) for m in kept[:limit]]
     rows = [profiles.get(m.notice_id) or NoticeProfile(m.notice_id, "", None, ()) for m in kept]
     sims_pos = _compared(kept, rows, positives, profiles, weights.dense_share)
     sims_neg = _compared(kept, rows, negatives, profiles, weights.dense_share)
@@ -264,12 +269,13 @@ def rerank(
         term = weights.contrast * _standardised(near_pos - near_neg)
     else:
         term = -weights.negative_only * (near_neg - near_neg.mean())
+    term = np.where([m.notice_id in profiles for m in kept], term, 0.0)
     scores = np.array([m.score for m in kept], dtype=np.float64)
     spread = float(scores.std()) if float(scores.std()) > 1e-9 else 1.0
     final = scores + spread * term
     ranked = []
     for i, m in enumerate(kept):
-        reasons = list(_marked(m, causes))
+        reasons = list(_marked(m, causes, profiles))
         reason = _reason(
             positives, sims_pos[i], negatives, sims_neg[i], float(term[i]), profiles, weights
         )
@@ -299,11 +305,16 @@ def _compared(
     return sims
 
 
-def _marked(match: Match, causes: Mapping[str, str]) -> tuple[FeedbackReason, ...]:
+def _marked(
+    match: Match, causes: Mapping[str, str], profiles: Mapping[str, NoticeProfile]
+) -> tuple[FeedbackReason, ...]:
+    """The reason of a candidate the member marked relevant (or declared for) themselves."""
     cause = causes.get(match.notice_id)
     if cause is None:
         return ()
-    return (FeedbackReason("marked", match.notice_id, "", cause, 1.0, 0.0),)
+    profile = profiles.get(match.notice_id)
+    title = profile.title if profile is not None else ""
+    return (FeedbackReason("marked", match.notice_id, title, cause, 1.0, 0.0),)
 
 
 def _reason(

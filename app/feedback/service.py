@@ -1,11 +1,12 @@
 """A member's matches, learning from their feedback: the engine's list, re-ranked.
 
-The engine is asked for ``CANDIDATE_FACTOR`` times the notices shown, so that a
+When the feedback can move the ranking (:func:`app.feedback.rerank.learns`), the
+engine is asked for ``CANDIDATE_FACTOR`` times the notices shown, so that a
 notice just below the top can come up; the member's examples (verdicts and
 intentions) and the profiles of candidates and examples (titles and CPV codes
 from the store, passage vectors from the vector index) feed the pure
-:func:`app.feedback.rerank.rerank`. A member who gave no feedback gets the
-engine's list as it is, at its cost.
+:func:`app.feedback.rerank.rerank`. A member who gave no feedback, or only
+positive feedback, gets the engine's list as it is, at its cost.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.feedback.examples import Example
-from app.feedback.rerank import FeedbackWeights, NoticeProfile, RankedMatch, rerank
+from app.feedback.rerank import FeedbackWeights, NoticeProfile, RankedMatch, learns, rerank
 from app.feedback.store import member_examples
 from app.matching.engine import MatchingEngine
 from app.matching.present import MemberMatchesPublic, member_matches
@@ -66,9 +67,17 @@ def rerank_for_member(
     limit: int,
     weights: FeedbackWeights | None = None,
 ) -> list[RankedMatch]:
-    """Re-rank engine matches with ``examples``, reading the profiles they need."""
-    ids = {m.notice_id for m in candidates} | {e.notice_id for e in examples}
-    profiles = notice_profiles(session, index, ids) if examples else {}
+    """Re-rank engine matches with ``examples``, reading the profiles they need.
+
+    Without a refusal the ranking stays the engine's (see :mod:`app.feedback.rerank`):
+    only the titles of the candidates the member marked themselves are read.
+    """
+    shown = {m.notice_id for m in candidates}
+    if learns(examples):
+        ids = shown | {e.notice_id for e in examples}
+    else:
+        ids = shown & {e.notice_id for e in examples}
+    profiles = notice_profiles(session, index, ids)
     return rerank(candidates, examples, profiles, limit=limit, weights=weights)
 
 
@@ -85,7 +94,7 @@ def matches_with_feedback(
 ) -> MemberMatchesPublic:
     """The member's matches document, re-ranked by their feedback, reasons saying so."""
     examples = member_examples(session=session, member_id=member.id)
-    asked = limit * CANDIDATE_FACTOR if examples else limit
+    asked = limit * CANDIDATE_FACTOR if learns(examples) else limit
     candidates = engine.match_member(
         member, now=now, limit=asked, include_closed=include_closed, natures=natures
     )

@@ -79,13 +79,19 @@ def test_rerank_keeps_its_promises(
 
 @settings(max_examples=50, deadline=None)
 @given(cases())
-def test_without_feedback_the_engine_order_stands(
+def test_without_a_refusal_the_engine_order_stands(
     case: tuple[list[Match], list[Example], dict[str, NoticeProfile], int],
 ) -> None:
-    candidates, _, profiles, limit = case
-    ranked = rerank(candidates, [], profiles, limit=limit)
-    assert [r.match for r in ranked] == candidates[:limit]
-    assert all(not r.feedback for r in ranked)
+    candidates, examples, profiles, limit = case
+    positives = [e for e in examples if e.positive]
+    for given_examples in ([], positives):
+        ranked = rerank(candidates, given_examples, profiles, limit=limit)
+        assert [r.match for r in ranked] == candidates[:limit]
+        marked = {e.notice_id for e in given_examples}
+        for r in ranked:
+            assert [x.effect for x in r.feedback] == (
+                ["marked"] if r.match.notice_id in marked else []
+            )
 
 
 def test_a_notice_like_a_relevant_one_overtakes_one_like_a_rejected_one() -> None:
