@@ -259,6 +259,21 @@ class IntentionEventRow(Base):
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class MemberFeedbackRow(Base):
+    """A member's verdict on a proposed notice: what later rankings learn from."""
+
+    __tablename__ = "member_feedback"
+
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    notice_id: Mapped[str] = mapped_column(
+        ForeignKey("notice.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    verdict: Mapped[str] = mapped_column(String(20))  # relevant | not_relevant
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
 class ApiTokenRow(Base):
     """A bearer token, stored as a hash only, with expiry and revocation."""
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.api.routes import (
     consortia,
     drafts,
+    feedback,
     groups,
     health,
     intentions,
@@ -24,3 +25,4 @@ api_router.include_router(intentions.router)
 api_router.include_router(tokens.router)
 api_router.include_router(consortia.router)
 api_router.include_router(drafts.router)
+api_router.include_router(feedback.router)

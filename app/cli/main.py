@@ -6,6 +6,7 @@ import typer
 
 from app.cli.consortia import consortia_command
 from app.cli.draft import draft_command
+from app.cli.feedback import feedback_app
 from app.cli.groups import groups_app
 from app.cli.index import index_app
 from app.cli.ingest import ingest_command, ingest_file_command
@@ -28,6 +29,7 @@ cli.add_typer(notices_app, name="notices")
 cli.add_typer(index_app, name="index")
 cli.add_typer(match_app, name="match")
 cli.add_typer(members_app, name="members")
+cli.add_typer(feedback_app, name="feedback")
 cli.add_typer(groups_app, name="groups")
 cli.add_typer(tokens_app, name="token")
 cli.command("consortia")(consortia_command)

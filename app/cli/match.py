@@ -9,8 +9,9 @@ import typer
 from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.index import LOCKED
+from app.feedback.usecases import match_member
 from app.matching.engine import MatchingEngine
-from app.matching.usecases import match_member, match_notice
+from app.matching.usecases import match_notice
 from app.search.index import IndexLockedError
 from app.wiring.context import AppContext
 
@@ -39,6 +40,7 @@ def match_member_command(
             session=session,
             principal=CLI_OPERATOR,
             matching=_engine(context),
+            index=context.index,
             member_id=member_id,
             now=datetime.now(UTC),
             limit=limit,

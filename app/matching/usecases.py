@@ -1,4 +1,4 @@
-"""Use cases of matching: the notices that fit a member, the members who fit a notice.
+"""Use cases of matching: the members who fit a notice (a member's notices: ``app.feedback``).
 
 The API routes, the CLI commands and the web pages call these with the
 process's matching engine (``AppContext.matching``: each edge says in its own
@@ -7,50 +7,15 @@ way that another process holds the index) and only translate the documents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.auth import policy
-from app.auth.principal import Principal
 from app.matching.engine import MatchingEngine
-from app.matching.present import (
-    MemberMatchesPublic,
-    NoticeMatchesPublic,
-    member_matches,
-    notice_matches,
-)
-from app.members.service import get_member, list_all_members, member_from_row
+from app.matching.present import NoticeMatchesPublic, notice_matches
+from app.members.service import list_all_members, member_from_row
 from app.notices.queries import resolve_notice_id
 from models.errors import NotFoundError
-from models.notice import Nature
-
-
-def match_member(
-    *,
-    session: Session,
-    principal: Principal,
-    matching: MatchingEngine,
-    member_id: str,
-    now: datetime,
-    limit: int = 20,
-    include_closed: bool = False,
-    natures: Sequence[Nature] | None = None,
-) -> MemberMatchesPublic:
-    """The notices that fit a member, best first, with reasons (the member and admins)."""
-    policy.require(policy.can_read_member(principal, member_id))
-    row = get_member(session=session, member_id=member_id)
-    if row is None:
-        raise NotFoundError(f"member {member_id} not found")
-    found = matching.match_member(
-        member_from_row(row),
-        now=now,
-        limit=limit,
-        include_closed=include_closed,
-        natures=list(natures) if natures is not None else None,
-    )
-    return member_matches(member_id, found)
 
 
 def match_notice(

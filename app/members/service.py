@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.auth.tokens import member_tokens
 from app.core.checks import SaveOutcome, ensure_storable, validation_fields
 from app.groups.service import member_groups, remove_member_from_groups
+from app.members.feedback import delete_member_feedback, feedback_document, list_feedback
 from models.errors import ConflictError, InvalidInputError, NotFoundError
 from models.member import Member, MemberUpdate
 from models.schema import ApiTokenRow, IntentionEventRow, IntentionRow, MemberRow, utcnow
@@ -106,13 +107,15 @@ def update_member(*, session: Session, member_id: str, update: MemberUpdate) -> 
 
 
 def delete_member(*, session: Session, member_id: str) -> None:
-    """Erase a member and everything about them: tokens, intentions, their audit trail, groups."""
+    """Erase a member and everything about them: tokens, intentions, their audit trail, feedback,
+    groups."""
     row = session.get(MemberRow, member_id)
     if row is None:
         raise NotFoundError(f"member {member_id} not found")
     remove_member_from_groups(session=session, member_id=member_id)
     session.execute(delete(IntentionEventRow).where(IntentionEventRow.member_id == member_id))
     session.execute(delete(IntentionRow).where(IntentionRow.member_id == member_id))
+    delete_member_feedback(session=session, member_id=member_id)
     session.execute(delete(ApiTokenRow).where(ApiTokenRow.member_id == member_id))
     session.delete(row)
     session.flush()
@@ -164,6 +167,9 @@ def export_member(*, session: Session, member_id: str, now: datetime) -> dict[st
                 "changed_at": _when(event.changed_at),
             }
             for event in events
+        ],
+        "feedback": [
+            feedback_document(item) for item in list_feedback(session=session, member_id=member_id)
         ],
         "tokens": [
             {

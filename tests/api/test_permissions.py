@@ -20,6 +20,8 @@ from fastapi.testclient import TestClient
 from app.core.db import transaction
 from app.drafting.service import create_draft
 from app.main import create_app
+from app.members.feedback import set_feedback
+from app.members.feedback_examples import Verdict
 from app.wiring.context import AppContext
 from models.consortium import Consortium, ConsortiumMember, LegalForm, TeamRole
 from tests.utils.auth import bearer, make_token
@@ -72,6 +74,19 @@ def _new_draft(context: AppContext) -> dict[str, str]:
             now=datetime.now(UTC),
         )
     return {"draft_id": row.id}
+
+
+def _feedback_given(context: AppContext) -> dict[str, str]:
+    """A verdict of the member on the notice, for the cells that withdraw it."""
+    with transaction(context.sessions) as session:
+        set_feedback(
+            session=session,
+            member_id=GROUP_MEMBER,
+            notice_id=NOTICE,
+            verdict=Verdict.relevant,
+            now=datetime.now(UTC),
+        )
+    return {}
 
 
 def _group_document(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
@@ -148,6 +163,13 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/api/drafts/{draft_id}.docx"): Cell(GROUP_READERS, params=_new_draft),
     ("GET", "/api/drafts/{draft_id}.ics"): Cell(GROUP_READERS, params=_new_draft),
     ("GET", "/api/members/{member_id}/matches"): Cell(SELF_OR_ADMIN),
+    ("PUT", "/api/members/{member_id}/feedback/{notice_id}"): Cell(
+        SELF_OR_ADMIN, body=lambda _c, _a: {"verdict": "not_relevant"}
+    ),
+    ("DELETE", "/api/members/{member_id}/feedback/{notice_id}"): Cell(
+        _with(SELF_OR_ADMIN, self=204, admin=204), params=_feedback_given
+    ),
+    ("GET", "/api/members/{member_id}/feedback"): Cell(SELF_OR_ADMIN),
     ("GET", "/api/notices/{notice_id}/matches"): Cell(ANY_TOKEN),
     ("GET", "/api/search"): Cell(ANY_TOKEN, query={"q": "site internet"}),
 }

@@ -7,11 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, StringConstraints
 
-from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep
+from app.api.deps import (
+    AUTHENTICATED,
+    ContextDep,
+    CurrentPrincipal,
+    MatchingDep,
+    NowDep,
+    SessionDep,
+)
 from app.api.params import MemberIdPath, NoticeIdPath
+from app.feedback.usecases import match_member
 from app.matching.engine import search_notices
 from app.matching.present import MemberMatchesPublic, NoticeMatchesPublic
-from app.matching.usecases import match_member, match_notice
+from app.matching.usecases import match_notice
 from models.notice import Nature
 
 router = APIRouter(tags=["matches"])
@@ -23,6 +31,7 @@ def read_member_matches(
     principal: CurrentPrincipal,
     session: SessionDep,
     matching: MatchingDep,
+    context: ContextDep,
     now: NowDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     include_closed: bool = False,
@@ -33,6 +42,7 @@ def read_member_matches(
         session=session,
         principal=principal,
         matching=matching,
+        index=context.index,
         member_id=member_id,
         now=now,
         limit=limit,

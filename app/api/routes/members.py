@@ -49,6 +49,7 @@ class MemberExport(BaseModel):
     groups: list[dict[str, Any]]
     intentions: list[dict[str, Any]]
     intention_events: list[dict[str, Any]]
+    feedback: list[dict[str, Any]]
     tokens: list[dict[str, Any]]
 
 

@@ -1,0 +1,105 @@
+"""A member's matches, learning from their feedback: the engine's list, re-ranked.
+
+When the feedback can move the ranking (:func:`app.feedback.rerank.learns`), the
+engine is asked for ``CANDIDATE_FACTOR`` times the notices shown, so that a
+notice just below the top can come up; the member's examples (verdicts and
+intentions) and the profiles of candidates and examples (titles and CPV codes
+from the store, passage vectors from the vector index) feed the pure
+:func:`app.feedback.rerank.rerank`. A member who gave no feedback, or only
+positive feedback, gets the engine's list as it is, at its cost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.feedback.rerank import FeedbackWeights, NoticeProfile, RankedMatch, learns, rerank
+from app.matching.engine import MatchingEngine
+from app.matching.present import MemberMatchesPublic, member_matches
+from app.matching.scoring import Match
+from app.members.feedback import member_examples
+from app.members.feedback_examples import Example
+from app.search.index import REQUIREMENT, SearchFilter, VectorIndex
+from models.member import Member
+from models.notice import Nature
+from models.schema import NoticeRow
+
+CANDIDATE_FACTOR = 3
+"""The engine proposes this many times the notices shown; feedback picks among them."""
+
+
+def notice_profiles(
+    session: Session, index: VectorIndex, notice_ids: Collection[str]
+) -> dict[str, NoticeProfile]:
+    """Title, CPV codes and passage centroid of each stored notice of ``notice_ids``."""
+    if not notice_ids:
+        return {}
+    ids = sorted(set(notice_ids))
+    vectors: dict[str, list[np.ndarray]] = defaultdict(list)
+    for point in index.scroll(REQUIREMENT, filter=SearchFilter(notice_ids=ids), with_vectors=True):
+        if point.vector.size:
+            vectors[str(point.payload["notice_id"])].append(point.vector)
+    rows = session.execute(
+        select(NoticeRow.id, NoticeRow.title, NoticeRow.document["cpv"]).where(
+            NoticeRow.id.in_(ids)
+        )
+    ).all()
+    profiles = {}
+    for notice_id, title, codes in rows:  # the stored document is valid: no need to parse it
+        found = vectors.get(notice_id)
+        centroid = np.vstack(found).astype(np.float32).mean(axis=0) if found else None
+        profiles[notice_id] = NoticeProfile(notice_id, title, centroid, tuple(codes or ()))
+    return profiles
+
+
+def rerank_for_member(
+    session: Session,
+    index: VectorIndex,
+    candidates: Sequence[Match],
+    examples: Sequence[Example],
+    *,
+    limit: int,
+    weights: FeedbackWeights | None = None,
+) -> list[RankedMatch]:
+    """Re-rank engine matches with ``examples``, reading the profiles they need.
+
+    Without a refusal the ranking stays the engine's (see :mod:`app.feedback.rerank`):
+    only the titles of the candidates the member marked themselves are read.
+    """
+    shown = {m.notice_id for m in candidates}
+    if learns(examples):
+        ids = shown | {e.notice_id for e in examples}
+    else:
+        ids = shown & {e.notice_id for e in examples}
+    profiles = notice_profiles(session, index, ids)
+    return rerank(candidates, examples, profiles, limit=limit, weights=weights)
+
+
+def matches_with_feedback(
+    session: Session,
+    engine: MatchingEngine,
+    index: VectorIndex,
+    member: Member,
+    *,
+    now: datetime,
+    limit: int,
+    include_closed: bool = False,
+    natures: Collection[Nature] | None = None,
+) -> MemberMatchesPublic:
+    """The member's matches document, re-ranked by their feedback, reasons saying so."""
+    examples = member_examples(session=session, member_id=member.id)
+    asked = limit * CANDIDATE_FACTOR if learns(examples) else limit
+    candidates = engine.match_member(
+        member, now=now, limit=asked, include_closed=include_closed, natures=natures
+    )
+    ranked = rerank_for_member(session, index, candidates, examples, limit=limit)
+    document = member_matches(member.id, [r.match for r in ranked])
+    for shown, item in zip(document.matches, ranked, strict=True):
+        shown.reasons.extend(reason.as_json() for reason in item.feedback)
+    return document

@@ -1,0 +1,174 @@
+"""The pure re-ranker's invariants, on generated candidates, examples and notice profiles."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.feedback.rerank import NoticeProfile, cpv_similarities, rerank
+from app.matching.scoring import Match, MatchReason
+from app.members.feedback_examples import Example
+
+CODES = ["72212000", "72200000", "79341000", "45442100", "45000000", "80500000"]
+
+
+def _match(notice_id: str, score: float) -> Match:
+    return Match(notice_id, None, score, MatchReason((), (), (), (), ()))
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[Match], list[Example], dict[str, NoticeProfile], int]:
+    count = draw(st.integers(min_value=1, max_value=25))
+    ids = [f"boamp:{i:04d}" for i in range(count + 8)]
+    scores = draw(
+        st.lists(
+            st.floats(min_value=-5, max_value=15, allow_nan=False),
+            min_size=count,
+            max_size=count,
+        )
+    )
+    ranked = sorted(zip(ids[:count], scores, strict=True), key=lambda item: -item[1])
+    candidates = [_match(i, s) for i, s in ranked]
+    judged = draw(st.lists(st.sampled_from(ids), unique=True, max_size=10))
+    examples = [
+        Example(i, positive=draw(st.booleans()), cause=draw(st.sampled_from(["relevant", "lead"])))
+        for i in judged
+    ]
+    examples = [e if e.positive else Example(e.notice_id, False, "not_relevant") for e in examples]
+    profiles = {}
+    for i in ids:
+        vector = draw(
+            st.none()
+            | st.lists(
+                st.floats(min_value=-1, max_value=1, allow_nan=False), min_size=4, max_size=4
+            ).map(np.array)
+        )
+        codes = tuple(draw(st.lists(st.sampled_from(CODES), max_size=2, unique=True)))
+        profiles[i] = NoticeProfile(i, f"titre {i}", vector, codes)
+    limit = draw(st.integers(min_value=1, max_value=12))
+    return candidates, examples, profiles, limit
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases())
+def test_rerank_keeps_its_promises(
+    case: tuple[list[Match], list[Example], dict[str, NoticeProfile], int],
+) -> None:
+    candidates, examples, profiles, limit = case
+    ranked = rerank(candidates, examples, profiles, limit=limit)
+    rejected = {e.notice_id for e in examples if not e.positive}
+    ids = [r.match.notice_id for r in ranked]
+    engine = {m.notice_id: m.score for m in candidates}
+    assert len(ids) == len(set(ids)) == min(limit, len(set(engine) - rejected))
+    assert not set(ids) & rejected  # a rejected notice is never proposed again
+    assert set(ids) <= set(engine)
+    scores = [r.match.score for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(r.engine_score == engine[r.match.notice_id] for r in ranked)
+    positives = {e.notice_id for e in examples if e.positive}
+    for r in ranked:
+        for reason in r.feedback:
+            if reason.effect in ("like", "marked"):
+                assert reason.example_id in positives
+            else:
+                assert reason.example_id in rejected
+            en, fr = reason.sentences()
+            assert en and fr and en != fr
+
+
+@settings(max_examples=50, deadline=None)
+@given(cases())
+def test_without_a_refusal_the_engine_order_stands(
+    case: tuple[list[Match], list[Example], dict[str, NoticeProfile], int],
+) -> None:
+    candidates, examples, profiles, limit = case
+    positives = [e for e in examples if e.positive]
+    for given_examples in ([], positives):
+        ranked = rerank(candidates, given_examples, profiles, limit=limit)
+        assert [r.match for r in ranked] == candidates[:limit]
+        marked = {e.notice_id for e in given_examples}
+        for r in ranked:
+            assert [x.effect for x in r.feedback] == (
+                ["marked"] if r.match.notice_id in marked else []
+            )
+
+
+def test_a_notice_like_a_relevant_one_overtakes_one_like_a_rejected_one() -> None:
+    web, package = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    profiles = {
+        "ted:liked": NoticeProfile("ted:liked", "Refonte du site internet", web, ("72212000",)),
+        "ted:refused": NoticeProfile(
+            "ted:refused", "Maintenance du progiciel", package, ("72267000",)
+        ),
+        "boamp:a": NoticeProfile("boamp:a", "Maintenance logiciel", package, ("72267000",)),
+        "boamp:b": NoticeProfile("boamp:b", "Création d'un site web", web, ("72212000",)),
+        "boamp:c": NoticeProfile("boamp:c", "Autre chose", np.array([0.0, 0.0, 1.0]), ()),
+    }
+    fillers = {f"boamp:f{i}": score for i, score in enumerate((6.0, 5.0, 1.0, 0.0))}
+    profiles.update({i: NoticeProfile(i, i, np.array([0.0, 0.0, 1.0]), ()) for i in fillers})
+    candidates = sorted(
+        [_match("boamp:a", 3.0), _match("boamp:c", 2.99), _match("boamp:b", 2.98)]
+        + [_match(i, score) for i, score in fillers.items()],
+        key=lambda m: -m.score,
+    )
+    examples = [
+        Example("ted:liked", True, "relevant"),
+        Example("ted:refused", False, "not_relevant"),
+    ]
+    ranked = rerank(candidates, examples, profiles, limit=7)
+    order = [
+        r.match.notice_id for r in ranked if r.match.notice_id in ("boamp:a", "boamp:b", "boamp:c")
+    ]
+    assert order == ["boamp:b", "boamp:c", "boamp:a"]  # the engine had them a, c, b
+    first = next(r for r in ranked if r.match.notice_id == "boamp:b")
+    last = next(r for r in ranked if r.match.notice_id == "boamp:a")
+    assert first.feedback[0].effect == "like"
+    assert first.feedback[0].sentences() == (
+        "like the notices you marked relevant: “Refonte du site internet”",
+        "comme les avis que vous avez jugés pertinents : « Refonte du site internet »",
+    )
+    assert [r.effect for r in last.feedback] == ["near_rejected"]
+    assert "Maintenance du progiciel" in last.feedback[0].sentences()[1]
+
+
+def test_with_refusals_only_a_near_twin_of_a_declined_notice_moves_down() -> None:
+    package, other = np.array([0.0, 1.0]), np.array([1.0, 0.0])
+    profiles = {
+        "ted:declined": NoticeProfile("ted:declined", "Maintenance du progiciel", package, ()),
+        "boamp:twin": NoticeProfile("boamp:twin", "Maintenance progiciel", package, ()),
+    }
+    profiles.update({f"boamp:{i}": NoticeProfile(f"boamp:{i}", "", other, ()) for i in range(5)})
+    candidates = [_match("boamp:twin", 5.0)] + [_match(f"boamp:{i}", 4.0 - i) for i in range(5)]
+    ranked = rerank(candidates, [Example("ted:declined", False, "declined")], profiles, limit=6)
+    twin = next(r for r in ranked if r.match.notice_id == "boamp:twin")
+    assert twin.match.score < twin.engine_score
+    assert [r.sentences()[0] for r in twin.feedback] == [
+        "close to notices you declined: “Maintenance du progiciel”"
+    ]
+    others = [r for r in ranked if r is not twin]
+    assert all(r.match.score > r.engine_score for r in others)  # unlike the refusal: up
+
+
+def test_a_rejected_candidate_is_dropped_and_a_relevant_one_says_so() -> None:
+    profiles = {i: NoticeProfile(i, i, np.array([1.0, 0.0]), ()) for i in ("x:1", "x:2", "x:3")}
+    candidates = [_match("x:1", 2.0), _match("x:2", 1.0), _match("x:3", 0.0)]
+    examples = [Example("x:1", False, "declined"), Example("x:3", True, "lead")]
+    ranked = rerank(candidates, examples, profiles, limit=5)
+    assert [r.match.notice_id for r in ranked] == ["x:2", "x:3"]
+    marked = [reason for reason in ranked[1].feedback if reason.effect == "marked"]
+    assert marked[0].sentences() == (
+        "you offered to lead this notice",
+        "vous proposez de mener cet avis",
+    )
+
+
+def test_cpv_similarity_follows_the_hierarchy() -> None:
+    rows = [["72212000"], ["79341000", "72212000"], []]
+    columns = [["72212000"], ["72200000"], ["79341000"], ["72212100", "79000000"]]
+    assert cpv_similarities(rows, columns).tolist() == [
+        [1.0, 0.6, 0.0, 1.0],  # same category; same group; another division; same category
+        [0.5, 0.3, 1.0, 0.5],  # a secondary code counts half
+        [0.0, 0.0, 0.0, 0.0],
+    ]
+    assert cpv_similarities([], columns).shape == (0, 4)
