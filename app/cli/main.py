@@ -37,3 +37,7 @@ cli.command("draft")(draft_command)
 def main() -> None:
     """Run the CLI."""
     cli()
+
+
+if __name__ == "__main__":
+    main()
