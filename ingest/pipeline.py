@@ -111,7 +111,7 @@ def _store_batch(
                     "record could not be stored",
                     extra={"id": record.notice.id, "error": type(error).__name__},
                 )
-                reason = _storage_reason(record, error)
+                reason = storage_reason(record, error)
                 bad = Quarantined(record.notice.source, record.notice.id, reason, record.raw)
                 _quarantine(store, bad, run_id)
                 summary.quarantined += 1
@@ -122,7 +122,7 @@ def _store_batch(
             on_record()
 
 
-def _storage_reason(record: ParsedRecord, error: Exception) -> str:
+def storage_reason(record: ParsedRecord, error: Exception) -> str:
     """Why a parsed record could not be stored, said for a person (no database text)."""
     if isinstance(error, IntegrityError):
         return (

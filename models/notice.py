@@ -11,7 +11,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 CpvCode = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
 NOTICE_ID_PATTERN = r"^[a-z][a-z0-9_-]*:[^\s\x00](?:[^\x00]*[^\s\x00])?$"
@@ -146,6 +153,15 @@ class Notice(BaseModel):
     status: NoticeStatus = NoticeStatus.open
     url: str | None = None
     criteria: list[AwardCriterion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _lead_buyer_among_buyers(self) -> Notice:
+        """``buyers`` always lists the lead buyer; ``buyer`` is the first of ``buyers``."""
+        if self.buyer is not None and not self.buyers:
+            self.buyers = [self.buyer]
+        elif self.buyer is None and self.buyers:
+            self.buyer = self.buyers[0]
+        return self
 
     def effective_deadline(self) -> datetime | None:
         """The latest deadline among the notice and its lots: the notice is open until then."""

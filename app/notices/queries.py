@@ -13,7 +13,11 @@ from models.schema import NoticeCpvRow, NoticeRow, RecordAliasRow, SourceRecordR
 
 
 def present(row: NoticeRow, *, now: datetime) -> Notice:
-    """The notice JSON as served: an open notice whose deadline has passed reads ``closed``."""
+    """The notice JSON as served: an open notice whose deadline has passed reads ``closed``.
+
+    Only ``open`` notices close: a ``planned`` one (prior information) stays an early
+    warning, and open-only filters never count it as open.
+    """
     notice = Notice.model_validate(row.document)
     if notice.status == NoticeStatus.open and row.deadline_at is not None and row.deadline_at < now:
         notice.status = NoticeStatus.closed
@@ -44,6 +48,8 @@ class NoticeFilter:
     open_only: bool = False
     include_awards: bool = False
     source: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
 
 
 def _filtered(query: Select[NoticeRow], filters: NoticeFilter, now: datetime) -> Select[NoticeRow]:
@@ -56,6 +62,11 @@ def _filtered(query: Select[NoticeRow], filters: NoticeFilter, now: datetime) ->
         )
     if filters.source:
         query = query.where(NoticeRow.source == filters.source)
+    # A value bound keeps only notices that give an estimated value within it.
+    if filters.min_value is not None:
+        query = query.where(NoticeRow.value_amount >= filters.min_value)
+    if filters.max_value is not None:
+        query = query.where(NoticeRow.value_amount <= filters.max_value)
     if filters.text:
         pattern = f"%{filters.text.lower()}%"
         query = query.where(

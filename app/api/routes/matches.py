@@ -9,6 +9,7 @@ from pydantic import BaseModel, StringConstraints
 
 from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep, require
 from app.api.params import MemberIdPath, NoticeIdPath
+from app.api.value_params import MaxValue, MinValue, check_value_range
 from app.auth import policy
 from app.matching.engine import search_notices
 from app.matching.present import (
@@ -34,14 +35,22 @@ def read_member_matches(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     include_closed: bool = False,
     nature: Annotated[list[Nature] | None, Query(description="Only these natures")] = None,
+    min_value: MinValue = None,
+    max_value: MaxValue = None,
 ) -> MemberMatchesPublic:
     """Retrieve the notices that fit a member, best first, with reasons."""
+    value_range = check_value_range(min_value, max_value)
     require(policy.can_read_member(principal, member_id))
     row = get_member(session=session, member_id=member_id)
     if row is None:
         raise HTTPException(status_code=404, detail=f"member {member_id} not found")
     matches = matching.match_member(
-        member_from_row(row), now=now, limit=limit, include_closed=include_closed, natures=nature
+        member_from_row(row),
+        now=now,
+        limit=limit,
+        include_closed=include_closed,
+        natures=nature,
+        value_range=value_range,
     )
     return member_matches(member_id, matches)
 
