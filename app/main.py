@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.core.config import Settings, get_settings
-from app.wiring.background import BackgroundIndexer
+from app.wiring.background import BackgroundIndexer, optimize_before_serving
 from app.wiring.context import AppContext
 
 
@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = context is None
         app.state.context = context or AppContext.open(settings or get_settings())
+        optimize_before_serving(app.state.context)
         indexing = BackgroundIndexer(
             app.state.context, app.state.context.settings.index_sync_seconds
         )

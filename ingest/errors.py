@@ -4,6 +4,7 @@ Hierarchy::
 
     IngestError
     ├── MalformedRecordError   a record cannot be read; it is quarantined, the run goes on
+    │   └── NotProcurementError  a well-formed record that is no procurement notice: skipped
     ├── UnknownFormatError     a file's format cannot be recognised
     └── SourceUnavailableError a source stayed unreachable after retries
 """
@@ -19,6 +20,17 @@ class IngestError(CotenderError):
 
 class MalformedRecordError(IngestError):
     """Raised when one record cannot be parsed or normalised, from a parser."""
+
+
+class NotProcurementError(MalformedRecordError):
+    """Raised for a record of a kind Cotender does not serve (an EEIG registration), from a parser.
+
+    ``kind`` names it for the summary; the record is skipped, not quarantined.
+    """
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class UnknownFormatError(IngestError):

@@ -2,10 +2,10 @@
 
 Supported: BOAMP API responses (Explore v2.1 ``{"results": [...]}``, v2.0
 ``{"records": [{"record": {"fields": ...}}]}``) and exports (a JSON list or
-JSON lines of flat records), TED Search API responses (``{"notices": [...]}``),
-eForms XML notices, DECP contract files (``{"marches": ...}``) and notice JSON
-lines. Detection looks at content, not only at the file name, because exports
-are often renamed.
+JSON lines of flat records), one BOAMP notice in the DILA API shape, TED
+Search API responses (``{"notices": [...]}``), eForms XML notices, DECP
+contract files (``{"marches": ...}``) and notice JSON lines. Detection looks
+at content, not only at the file name, because exports are often renamed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from ingest.errors import UnknownFormatError
 from ingest.parse.boamp import parse_boamp_record
+from ingest.parse.boamp_dila import is_dila_notice, parse_dila_notice
 from ingest.parse.decp import iter_decp_contracts, parse_decp_contract
 from ingest.parse.eforms import parse_eforms_xml
 from ingest.parse.notice_json import parse_notice_json_line
@@ -48,6 +49,12 @@ def _read_boamp(items: list[Any], path: Path) -> Iterator[RecordResult]:
 
 
 def _read_json_document(payload: Any, path: Path) -> Iterator[RecordResult]:
+    if is_dila_notice(payload):
+        ref = f"{path.name}#{payload['gestion']['reference']['idweb']}"
+        yield parse_or_quarantine(
+            parse_dila_notice, payload, source="boamp", record_ref=ref, raw=_dump(payload)
+        )
+        return
     if isinstance(payload, Mapping):
         if isinstance(payload.get("results"), list):
             yield from _read_boamp(payload["results"], path)
@@ -77,7 +84,8 @@ def _read_json_document(payload: Any, path: Path) -> Iterator[RecordResult]:
         yield from _read_boamp(payload, path)
         return
     raise UnknownFormatError(
-        f"{path.name}: JSON that is neither a BOAMP, TED search nor DECP payload"
+        f"{path.name}: JSON that is neither a BOAMP (Opendatasoft or DILA), TED search "
+        "nor DECP payload"
     )
 
 
@@ -105,6 +113,8 @@ def _read_json_lines(text: str, path: Path) -> Iterator[RecordResult]:
 def read_file(path: Path) -> Iterator[RecordResult]:
     """Every record of ``path``; raises UnknownFormatError for unsupported files."""
     data = path.read_bytes()
+    if not data.strip():
+        raise UnknownFormatError(f"{path.name}: the file is empty, it holds no record")
     head = data.lstrip()[:200]
     if head.startswith(b"<?xml") or head.startswith(b"<"):
         yield parse_or_quarantine(
@@ -130,3 +140,28 @@ def read_file(path: Path) -> Iterator[RecordResult]:
             return
         raise UnknownFormatError(f"{path.name}: neither JSON, JSON lines nor XML") from None
     yield from _read_json_document(payload, path)
+
+
+def reparse(source: str, raw: str, record_ref: str) -> RecordResult:
+    """Parse one kept raw record again with the current code (``cotender quarantine retry``)."""
+    if raw.lstrip().startswith("<"):
+        data = raw.encode()
+        return parse_or_quarantine(
+            parse_eforms_xml, data, source=source, record_ref=record_ref, raw=raw
+        )
+    try:
+        item = json.loads(raw)
+    except json.JSONDecodeError as error:
+        reason = f"the kept record is not valid JSON: {error.msg}"
+        return Quarantined(source=source, record_ref=record_ref, reason=reason, raw=raw)
+    parse: Any = parse_notice_json_line
+    value: Any = raw
+    if is_dila_notice(item):
+        parse, value = parse_dila_notice, item
+    elif _is_boamp(item):
+        parse, value = parse_boamp_record, item
+    elif source == "ted" and isinstance(item, Mapping):
+        parse, value = parse_ted_search_notice, item
+    elif source == "decp" and isinstance(item, Mapping):
+        parse, value = parse_decp_contract, item
+    return parse_or_quarantine(parse, value, source=source, record_ref=record_ref, raw=raw)

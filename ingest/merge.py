@@ -2,8 +2,10 @@
 
 The notice is always *derived*: its initial publications (possibly one per
 source), then its corrigenda in publication order, then any cancellation or
-award. Deriving rather than patching makes re-ingestion idempotent and lets
-``cotender notices renormalise`` rebuild a notice from its kept raw records.
+award. Several versions of one publication (same UUID: unpublished then
+published, or republished) count once, as their latest version. Deriving
+rather than patching makes re-ingestion idempotent and lets ``cotender notices
+renormalise`` rebuild a notice from its kept raw records.
 """
 
 from __future__ import annotations
@@ -13,7 +15,19 @@ from datetime import date
 
 from models.notice import Notice, NoticeStatus, RecordKind
 
-_UPDATABLE = ("title", "description", "deadline", "lots", "cpv", "place", "nature", "criteria")
+_UPDATABLE = (
+    "title",
+    "description",
+    "deadline",
+    "deadline_kind",
+    "deadlines",
+    "value",
+    "lots",
+    "cpv",
+    "place",
+    "nature",
+    "criteria",
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +37,21 @@ class StoredRecord:
     kind: RecordKind
     notice: Notice
     seq: int
+    uuid: str | None = None
+    version: int | None = None
+
+    @property
+    def publication(self) -> str:
+        """What versions of one publication share: the source's UUID, else the record id."""
+        return self.uuid or self.notice.id
+
+    def newer_than(self, other: StoredRecord) -> bool:
+        """A later version of the same publication (version, then date, then arrival)."""
+        return (self.version or 0, self.notice.published or date.min, self.seq) > (
+            other.version or 0,
+            other.notice.published or date.min,
+            other.seq,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +73,10 @@ def _fill_missing(base: Notice, twin: Notice) -> Notice:
         updates["buyer"] = base.buyer.model_copy(update={"id": twin.buyer.id})
     if not base.criteria and twin.criteria:
         updates["criteria"] = twin.criteria
+    if base.value is None and twin.value is not None:
+        updates["value"] = twin.value
+    if not base.buyers and twin.buyers:
+        updates["buyers"] = twin.buyers
     updates["cpv"] = list(dict.fromkeys([*base.cpv, *twin.cpv]))
     updates["place"] = list(dict.fromkeys([*base.place, *twin.place]))
     return base.model_copy(update=updates)
@@ -63,6 +96,16 @@ def _order_key(record: StoredRecord) -> tuple[date, int]:
     return (record.notice.published or date.min, record.seq)
 
 
+def _latest_versions(bases: list[StoredRecord]) -> dict[str, StoredRecord]:
+    """The latest version of each publication, in the order publications were first seen."""
+    current: dict[str, StoredRecord] = {}
+    for record in bases:
+        seen = current.get(record.publication)
+        if seen is None or record.newer_than(seen):
+            current[record.publication] = record
+    return current
+
+
 def merge_records(records: list[StoredRecord]) -> MergedNotice:
     """Derive the served notice from its records (at least one initial or award record)."""
     bases = sorted(
@@ -72,9 +115,10 @@ def merge_records(records: list[StoredRecord]) -> MergedNotice:
     if not bases:
         raise ValueError("a notice needs an initial or award record")
     primary = bases[0]
-    notice = primary.notice
-    for twin in bases[1:]:
-        if twin.kind == RecordKind.notice:
+    current = _latest_versions(bases)
+    notice = current[primary.publication].notice
+    for key, twin in current.items():
+        if key != primary.publication and twin.kind == RecordKind.notice:
             notice = _fill_missing(notice, twin.notice)
     changes = sorted((r for r in records if r.kind == RecordKind.corrigendum), key=_order_key)
     for change in changes:

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ingest.records import Quarantined, RecordResult
+from ingest.records import Quarantined, RecordResult, Skipped
 from ingest.store import NoticeStore, Outcome
 from models.notice import ParsedRecord
 
@@ -67,6 +67,15 @@ def ingest_results(
     summary = IngestSummary()
     batch: list[ParsedRecord] = []
     for result in results:
+        if isinstance(result, Skipped):
+            logger.info(
+                "record skipped",
+                extra={"source": result.source, "ref": result.record_ref, "kind": result.kind},
+            )
+            summary.skipped += 1
+            if on_record is not None:
+                on_record()
+            continue
         if isinstance(result, Quarantined):
             _quarantine(store, result, run_id)
             summary.quarantined += 1
@@ -98,9 +107,12 @@ def _store_batch(
             try:
                 outcomes.append(store.apply(record))
             except (SQLAlchemyError, ValueError) as error:
-                reason = f"could not be stored: {type(error).__name__}: {error}"
-                logger.warning("record quarantined", extra={"id": record.notice.id})
-                bad = Quarantined(record.notice.source, record.notice.id, reason[:2000], record.raw)
+                logger.warning(
+                    "record could not be stored",
+                    extra={"id": record.notice.id, "error": type(error).__name__},
+                )
+                reason = storage_reason(record, error)
+                bad = Quarantined(record.notice.source, record.notice.id, reason, record.raw)
                 _quarantine(store, bad, run_id)
                 summary.quarantined += 1
     for outcome in outcomes:
@@ -108,6 +120,22 @@ def _store_batch(
     if on_record is not None:
         for _ in batch:
             on_record()
+
+
+def storage_reason(record: ParsedRecord, error: Exception) -> str:
+    """Why a parsed record could not be stored, said for a person (no database text)."""
+    if isinstance(error, IntegrityError):
+        return (
+            f"{record.notice.id} could not be stored: it conflicts with a record already "
+            "stored under one of its identifiers; the raw record is kept for "
+            "`cotender quarantine retry`"
+        )
+    if isinstance(error, SQLAlchemyError):
+        return (
+            f"{record.notice.id} could not be stored: the database refused it; the raw "
+            "record is kept for `cotender quarantine retry`"
+        )
+    return f"{record.notice.id} could not be stored: {error}"[:2000]
 
 
 def _quarantine(store: NoticeStore, result: Quarantined, run_id: int | None) -> None:

@@ -1,4 +1,4 @@
-"""What a reader yields for each record: a parsed record, or a quarantined one."""
+"""What a reader yields for each record: a parsed record, a quarantined one, or a skipped one."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ingest.errors import MalformedRecordError
+from ingest.errors import MalformedRecordError, NotProcurementError
 from models.notice import ParsedRecord
 
 T = TypeVar("T")
@@ -22,7 +22,17 @@ class Quarantined:
     raw: str
 
 
-RecordResult = ParsedRecord | Quarantined
+@dataclass(frozen=True)
+class Skipped:
+    """A readable record that is no procurement notice: counted as skipped, with its kind."""
+
+    source: str
+    record_ref: str
+    kind: str
+    reason: str
+
+
+RecordResult = ParsedRecord | Quarantined | Skipped
 
 
 def parse_or_quarantine(
@@ -31,8 +41,11 @@ def parse_or_quarantine(
     """Run one parser; a malformed record becomes a :class:`Quarantined` with its reason."""
     try:
         return parse(item)
+    except NotProcurementError as error:
+        return Skipped(source=source, record_ref=record_ref, kind=error.kind, reason=str(error))
     except MalformedRecordError as error:
         return Quarantined(source=source, record_ref=record_ref, reason=str(error), raw=raw)
     except (ValueError, TypeError, KeyError, AttributeError) as error:
-        reason = f"unexpected shape: {type(error).__name__}: {error}"
+        problem = f"{type(error).__name__}: {error}"
+        reason = f"the record has a shape this reader does not expect ({problem})"
         return Quarantined(source=source, record_ref=record_ref, reason=reason, raw=raw)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.dedupe import buyer_key, same_notice
+from ingest.identity import notice_uuid, same_publication
 from ingest.merge import StoredRecord, merge_records
 from models.notice import Notice, ParsedRecord, RecordKind
 from models.schema import (
@@ -33,6 +35,8 @@ from models.schema import (
     utcnow,
 )
 from models.vocabulary.text import search_key
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -83,7 +87,10 @@ def notice_columns(notice: Notice, kind: RecordKind) -> dict[str, Any]:
         "deadline_at": notice.effective_deadline(),
         "published_on": notice.published,
         "buyer_key": buyer_key(notice.buyer.name if notice.buyer else "")[:300],
-        "search_key": search_key(notice.title, notice.buyer.name if notice.buyer else ""),
+        # Every buyer of a joint procurement is found by ``?q=``, not only the lead.
+        "search_key": search_key(notice.title, *(buyer.name for buyer in notice.buyers)),
+        "value_amount": notice.value.amount if notice.value else None,
+        "value_currency": notice.value.currency if notice.value else None,
         "document": notice.model_dump(mode="json"),
         "content_hash": notice_hash(notice),
     }
@@ -111,7 +118,7 @@ class _NewNotices:
     hashes: dict[str, str] = field(default_factory=dict)
     by_deadline: dict[datetime, list[Notice]] = field(default_factory=dict)
 
-    def add(self, record: ParsedRecord, digest: str) -> None:
+    def add(self, record: ParsedRecord, digest: str, aliases: list[str]) -> None:
         notice = record.notice
         merged = merge_records([StoredRecord(record.kind, notice, 0)])
         self.records.append(
@@ -126,13 +133,15 @@ class _NewNotices:
                 "content_hash": digest,
                 "seq": _next_seq(),
                 "received_at": utcnow(),
+                "notice_uuid": notice_uuid(record),
+                "version": record.version,
             }
         )
         now = utcnow()
         columns = notice_columns(merged.notice, merged.kind)
         self.notices.append({"id": notice.id, **columns, "created_at": now, "updated_at": now})
         self.codes.extend({"notice_id": notice.id, "code": c} for c in cpv_codes(notice))
-        self.aliases.extend({"alias": a, "record_id": notice.id} for a in record.aliases)
+        self.aliases.extend({"alias": a, "record_id": notice.id} for a in aliases)
         self.hashes[notice.id] = digest
         deadline = notice.effective_deadline()
         if deadline is not None and merged.kind == RecordKind.notice:
@@ -174,8 +183,15 @@ class NoticeStore:
             orphans = list(
                 session.scalars(select(SourceRecordRow).where(SourceRecordRow.notice_id.is_(None)))
             )
+            aliases = {a for record in records for a in record.aliases}
+            owners = {
+                row.alias: row.record_id
+                for row in session.scalars(
+                    select(RecordAliasRow).where(RecordAliasRow.alias.in_(aliases))
+                )
+            }
             fresh = _NewNotices()
-            outcomes = [self._apply(session, r, known, orphans, fresh) for r in records]
+            outcomes = [self._apply(session, r, known, orphans, fresh, owners) for r in records]
             fresh.flush(session)
             return outcomes
 
@@ -186,6 +202,7 @@ class NoticeStore:
         known: dict[str, SourceRecordRow],
         orphans: list[SourceRecordRow],
         fresh: _NewNotices,
+        owners: dict[str, str],
     ) -> Outcome:
         digest = record_hash(record)
         notice = record.notice
@@ -197,11 +214,21 @@ class NoticeStore:
         existing = known.get(notice.id)
         if existing is not None and existing.content_hash == digest:
             return Outcome.unchanged
-        if existing is None and self._is_new_notice(session, record, orphans, fresh):
-            fresh.add(record, digest)
+        # An alias another record holds stays with it: a reused UUID never moves.
+        claimed = [a for a in record.aliases if owners.get(a, notice.id) == notice.id]
+        version_of = None
+        if existing is None and len(claimed) < len(record.aliases):
+            version_of = self._version_of(session, record, owners, fresh)
+        if (
+            existing is None
+            and version_of is None
+            and self._is_new_notice(session, record, orphans, fresh)
+        ):
+            fresh.add(record, digest, claimed)
+            owners.update((alias, notice.id) for alias in claimed)
             return Outcome.skipped if record.kind == RecordKind.award else Outcome.ingested
         fresh.flush(session)
-        notice_id = self._target_notice(session, record, existing)
+        notice_id = version_of or self._target_notice(session, record, existing)
         row = existing or SourceRecordRow(id=notice.id)
         row.notice_id = notice_id
         row.kind = record.kind.value
@@ -211,10 +238,13 @@ class NoticeStore:
         row.parsed = notice.model_dump(mode="json")
         row.content_hash = digest
         row.seq = _next_seq()
+        row.notice_uuid = notice_uuid(record)
+        row.version = record.version
         session.add(row)
         known[row.id] = row
-        for alias in record.aliases:
+        for alias in claimed:
             session.merge(RecordAliasRow(alias=alias, record_id=row.id))
+            owners[alias] = row.id
         if notice_id is None:
             orphans.append(row)
             return Outcome.skipped
@@ -257,6 +287,32 @@ class NoticeStore:
             if self._find_twin(session, record.notice) is not None:
                 return False
         return True
+
+    def _version_of(
+        self,
+        session: Session,
+        record: ParsedRecord,
+        owners: dict[str, str],
+        fresh: _NewNotices,
+    ) -> str | None:
+        """The notice ``record`` is a new version of, when a known record shares its UUID.
+
+        None when the record holding the UUID is another notice (a reused UUID):
+        the new record then starts its own notice and the UUID stays with the first.
+        """
+        fresh.flush(session)
+        for alias in record.aliases:
+            owner = owners.get(alias)
+            row = session.get(SourceRecordRow, owner) if owner else None
+            if row is None or row.notice_id is None or row.kind != record.kind.value:
+                continue
+            if same_publication(record.notice, Notice.model_validate(row.parsed)):
+                return row.notice_id
+            logger.info(
+                "notice UUID reused by another notice",
+                extra={"id": record.notice.id, "uuid_holder": owner},
+            )
+        return None
 
     def quarantine(
         self, *, source: str, record_ref: str, reason: str, raw: str, run_id: int | None
@@ -330,7 +386,10 @@ class NoticeStore:
             select(SourceRecordRow).where(SourceRecordRow.notice_id == notice_id)
         ).all()
         stored = [
-            StoredRecord(RecordKind(r.kind), Notice.model_validate(r.parsed), r.seq) for r in rows
+            StoredRecord(
+                RecordKind(r.kind), Notice.model_validate(r.parsed), r.seq, r.notice_uuid, r.version
+            )
+            for r in rows
         ]
         merged = merge_records(stored)
         row = session.get(NoticeRow, notice_id)

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from models.consortium import Gap, IntentionRole, LegalForm, TeamRole
 from models.group import Document, OwnerRole
 from models.member import MemberId, MemberKind, Reference
+from models.notice import Money
 
 
 class PlannedStep(BaseModel):
@@ -167,6 +168,7 @@ class LotOutline(BaseModel):
     criteria: list[CriterionEntry] = Field(default_factory=list)
     criteria_source: str | None = Field(default=None, pattern=r"^(lot|notice)$")
     sections: list[MemoireSection]
+    value: Money | None = None  # the lot's estimated value, else the notice's
 
 
 class Draft(BaseModel):

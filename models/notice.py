@@ -11,7 +11,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 CpvCode = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
 NOTICE_ID_PATTERN = r"^[a-z][a-z0-9_-]*:[^\s\x00](?:[^\x00]*[^\s\x00])?$"
@@ -28,9 +35,14 @@ class Nature(StrEnum):
 
 
 class NoticeStatus(StrEnum):
-    """Life-cycle state; only ``open`` notices are opportunities."""
+    """Life-cycle state; only ``open`` notices are opportunities.
+
+    ``planned`` is a prior information notice that calls for no competition: an
+    early warning that a call is announced, never an open call.
+    """
 
     open = "open"
+    planned = "planned"
     closed = "closed"
     cancelled = "cancelled"
     awarded = "awarded"
@@ -43,6 +55,46 @@ class Buyer(BaseModel):
 
     name: str = ""
     id: str | None = None
+
+
+class DeadlineKind(StrEnum):
+    """What a deadline is for, in the order a procedure meets them."""
+
+    expressions_of_interest = "expressions_of_interest"  # eForms BT-630 (PIN calls, CEI)
+    requests_to_participate = "requests_to_participate"  # eForms BT-1311 (restricted procedures)
+    tenders = "tenders"  # eForms BT-131
+
+
+class Deadline(BaseModel):
+    """One dated step of a procedure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: DeadlineKind
+    at: AwareDatetime
+
+
+class Money(BaseModel):
+    """An amount as published (eForms BT-27 estimated value, BOAMP ``valeurEstimee``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: float = Field(ge=0)
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+
+
+def gating_deadline(deadlines: list[Deadline]) -> Deadline | None:
+    """The deadline of a member's next action: the earliest step the procedure names.
+
+    Expressing interest comes before requesting to participate, which comes before
+    tendering; a member who misses the first step cannot take the later ones.
+    Within one kind the latest date counts (lots may close at different times).
+    """
+    for kind in DeadlineKind:
+        dates = [d.at for d in deadlines if d.kind is kind]
+        if dates:
+            return Deadline(kind=kind, at=max(dates))
+    return None
 
 
 class AwardCriterion(BaseModel):
@@ -64,7 +116,9 @@ class Lot(BaseModel):
     description: str = ""
     cpv: list[CpvCode] = Field(default_factory=list)
     deadline: AwareDatetime | None = None
+    deadline_kind: DeadlineKind | None = None
     criteria: list[AwardCriterion] = Field(default_factory=list)
+    value: Money | None = None
 
 
 class Notice(BaseModel):
@@ -72,6 +126,9 @@ class Notice(BaseModel):
 
     ``sources`` lists every source-qualified id under which the same notice was
     seen (a BOAMP JOUE notice and its TED twin become one notice).
+    ``deadline`` is the deadline that gates a member's next action and
+    ``deadline_kind`` says which one it is; ``deadlines`` keeps every dated step.
+    ``buyer`` is the lead buyer; ``buyers`` lists every buyer of a joint procurement.
     """
 
     model_config = ConfigDict(extra="ignore")
@@ -83,15 +140,28 @@ class Notice(BaseModel):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
     description: str = ""
     buyer: Buyer | None = None
+    buyers: list[Buyer] = Field(default_factory=list)
     cpv: list[CpvCode] = Field(default_factory=list)
     lots: list[Lot] = Field(default_factory=list)
     deadline: AwareDatetime | None = None
+    deadline_kind: DeadlineKind | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)
+    value: Money | None = None
     published: date | None = None
     place: list[str] = Field(default_factory=list)
     nature: Nature | None = None
     status: NoticeStatus = NoticeStatus.open
     url: str | None = None
     criteria: list[AwardCriterion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _lead_buyer_among_buyers(self) -> Notice:
+        """``buyers`` always lists the lead buyer; ``buyer`` is the first of ``buyers``."""
+        if self.buyer is not None and not self.buyers:
+            self.buyers = [self.buyer]
+        elif self.buyer is None and self.buyers:
+            self.buyer = self.buyers[0]
+        return self
 
     def effective_deadline(self) -> datetime | None:
         """The latest deadline among the notice and its lots: the notice is open until then."""
@@ -123,3 +193,5 @@ class ParsedRecord(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     raw: str
     raw_format: str
+    version: int | None = None
+    """The source's version of this publication (eForms ``cbc:VersionID``), when given."""

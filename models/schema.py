@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -86,6 +87,8 @@ class NoticeRow(Base):
     buyer_key: Mapped[str] = mapped_column(String(300), default="")
     # Title and buyer folded (``models.vocabulary.text.search_key``): the ``?q=`` filter.
     search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
+    value_amount: Mapped[float | None] = mapped_column(Float, index=True)
+    value_currency: Mapped[str | None] = mapped_column(String(3))
     document: Mapped[dict[str, Any]]
     content_hash: Mapped[str] = mapped_column(String(64))
     indexed_hash: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -131,6 +134,9 @@ class SourceRecordRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The source's notice UUID (eForms/TED) and version: versions of one notice share the UUID.
+    notice_uuid: Mapped[str | None] = mapped_column(String(64), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
 
 
 class RecordAliasRow(Base):

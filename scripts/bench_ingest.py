@@ -3,6 +3,10 @@
 Prints notices per second on the embedded default (SQLite) and, with
 ``--database-url``, on any other store. Target (issue 2): ≥ 2,000 notices/s on
 2 cores. The vector index is not part of this figure (see bench_matching.py).
+
+``--serving``: member-matches latency through the API while ``ingest-file`` loads
+``--size`` notices into a running server (``scripts/bench_serving.py``; target,
+issue 13: p99 ≤ 1 s, no request failed).
 """
 
 from __future__ import annotations
@@ -51,7 +55,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--file", type=Path, default=NOTICES)
+    parser.add_argument("--serving", action="store_true", help="latency while loading")
+    parser.add_argument("--size", type=int, default=20_000, help="notices loaded (--serving)")
+    parser.add_argument("--embedder", default="hashing:512", help="server's embedder (--serving)")
     args = parser.parse_args()
+    if args.serving:
+        from bench_serving import run  # a script beside this one
+
+        run(args.size, args.embedder)
+        return
     with tempfile.TemporaryDirectory() as folder, scratch_database(args.database_url) as url:
         settings = Settings(data_dir=Path(folder), database_url=url)
         context = AppContext.open(settings)

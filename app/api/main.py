@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.api.routes import (
+    admin,
     consortia,
     drafts,
     feedback,
@@ -26,3 +27,4 @@ api_router.include_router(tokens.router)
 api_router.include_router(consortia.router)
 api_router.include_router(drafts.router)
 api_router.include_router(feedback.router)
+api_router.include_router(admin.router)

@@ -61,8 +61,12 @@ def open_context(
 
 
 def echo_json(data: Any) -> None:
-    """Print ``data`` as JSON on stdout (the ``--json`` contract)."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print ``data`` as JSON on ONE line of stdout (the ``--json`` contract).
+
+    One object per line, so that a cron job appending summaries to a log keeps a
+    log of runs that any JSON-lines reader can follow.
+    """
+    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
 VerboseOption = typer.Option(False, "--verbose", "-v", help="Log progress at INFO level.")

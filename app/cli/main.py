@@ -13,6 +13,8 @@ from app.cli.ingest import ingest_command, ingest_file_command
 from app.cli.match import match_app
 from app.cli.members import members_app
 from app.cli.notices import notices_app
+from app.cli.quarantine import quarantine_app
+from app.cli.runs import runs_command
 from app.cli.serve import demo_command, serve_command
 from app.cli.tokens import tokens_app
 
@@ -25,6 +27,8 @@ cli.command("demo")(demo_command)
 cli.command("serve")(serve_command)
 cli.command("ingest")(ingest_command)
 cli.command("ingest-file")(ingest_file_command)
+cli.command("runs")(runs_command)
+cli.add_typer(quarantine_app, name="quarantine")
 cli.add_typer(notices_app, name="notices")
 cli.add_typer(index_app, name="index")
 cli.add_typer(match_app, name="match")
@@ -39,3 +43,7 @@ cli.command("draft")(draft_command)
 def main() -> None:
     """Run the CLI."""
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -161,6 +161,7 @@ def build_outline(
                 criteria=criteria_entries(criteria),
                 criteria_source=criteria_source,
                 sections=_sections(people, score),
+                value=found.value if found is not None and found.value else notice.value,
             )
         )
     return outlines

@@ -35,6 +35,9 @@ def render_markdown(draft: Draft) -> str:
         out += [f"**{common.H_NEED}** :", ""]
         out += [f"> {_inline(line)}" if line.strip() else ">" for line in outline.need.split("\n")]
         out += ["", _inline(common.team_line(draft, outline)), ""]
+        if outline.value is not None:
+            amount = f"{outline.value.amount:,.0f}".replace(",", "\u202f")
+            out += [f"Valeur estimée : {amount} {outline.value.currency}", ""]
         criteria = common.criteria_table(outline)
         if criteria is not None:
             out += [f"**{common.H_CRITERIA}** — {common.criteria_source_text(outline)}", ""]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.feedback.rerank import FeedbackWeights, NoticeProfile, RankedMatch, learns, rerank
 from app.matching.engine import MatchingEngine
+from app.matching.filters import ValueRange
 from app.matching.present import MemberMatchesPublic, member_matches
 from app.matching.scoring import Match
 from app.members.feedback import member_examples
@@ -91,12 +92,18 @@ def matches_with_feedback(
     limit: int,
     include_closed: bool = False,
     natures: Collection[Nature] | None = None,
+    value_range: ValueRange | None = None,
 ) -> MemberMatchesPublic:
     """The member's matches document, re-ranked by their feedback, reasons saying so."""
     examples = member_examples(session=session, member_id=member.id)
     asked = limit * CANDIDATE_FACTOR if learns(examples) else limit
     candidates = engine.match_member(
-        member, now=now, limit=asked, include_closed=include_closed, natures=natures
+        member,
+        now=now,
+        limit=asked,
+        include_closed=include_closed,
+        natures=natures,
+        value_range=value_range,
     )
     ranked = rerank_for_member(session, index, candidates, examples, limit=limit)
     document = member_matches(member.id, [r.match for r in ranked])

@@ -18,6 +18,7 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.feedback.service import matches_with_feedback
 from app.matching.engine import MatchingEngine
+from app.matching.filters import ValueRange
 from app.matching.present import MemberMatchesPublic
 from app.members import feedback
 from app.members.feedback_examples import Verdict
@@ -39,6 +40,7 @@ def match_member(
     limit: int = 20,
     include_closed: bool = False,
     natures: Sequence[Nature] | None = None,
+    value_range: ValueRange | None = None,
 ) -> MemberMatchesPublic:
     """The notices that fit a member, best first, with reasons (the member and admins)."""
     policy.require(policy.can_read_member(principal, member_id))
@@ -54,6 +56,7 @@ def match_member(
         limit=limit,
         include_closed=include_closed,
         natures=list(natures) if natures is not None else None,
+        value_range=value_range,
     )
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.matching.batch import MemberEvidence, NoticeBatch, build_batch, build_member
 from app.matching.catalog import Catalog, build_catalog, store_version
 from app.matching.cpv_inference import infer_profile, notice_evidence
+from app.matching.filters import ValueRange
 from app.matching.scoring import (
     Match,
     MemberContext,
@@ -404,6 +405,7 @@ class MatchingEngine:
         limit: int = 20,
         include_closed: bool = False,
         natures: Collection[Nature] | None = None,
+        value_range: ValueRange | None = None,
     ) -> list[Match]:
         """The member's best notices (one match per notice, best target), reasons included."""
         catalog = self.catalog()
@@ -444,6 +446,7 @@ class MatchingEngine:
             now=now,
             natures=natures,
             limit=limit,
+            value_range=value_range,
         )
 
     def match_notice(

@@ -2,7 +2,9 @@
 
 - **deadline**: the notice must be ``open`` and its deadline (the lot's own when it
   has one, else the latest of the notice) still ahead of ``now``; an open notice
-  without a known deadline is kept. ``include_closed`` turns the filter off.
+  without a known deadline is kept. ``include_closed`` turns the filter off. A
+  ``planned`` notice (prior information) passes only with ``include_closed``, its
+  reason saying "prior information: the call is announced".
 - **region**: applied only when the member restricts their regions (a list of
   department codes). A notice is kept when one of its places is one of those
   departments, when a place is a NUTS code covering one of them (``FRE1`` covers
@@ -12,6 +14,9 @@
   departments is excluded. Places that are neither departments nor French NUTS
   codes are not held against the notice.
 - **nature**: applied only when natures are requested; an unknown nature is kept.
+- **value**: applied only when a value range is requested: the lot's estimated value
+  (else the notice's) must lie in it, compared as published (nearly always EUR); a
+  notice that gives no value is kept and the reason says so, like an unknown place.
 """
 
 from __future__ import annotations
@@ -50,6 +55,19 @@ _NUTS3 = {
 
 
 @dataclass(frozen=True)
+class ValueRange:
+    """Bounds on a notice's estimated value (either may be open)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def describe(self) -> str:
+        """The range as a person reads it."""
+        low = f"{self.minimum:,.0f}" if self.minimum is not None else "0"
+        return f"{low}–{self.maximum:,.0f}" if self.maximum is not None else f"≥ {low}"
+
+
+@dataclass(frozen=True)
 class AppliedFilter:
     """One hard filter as applied to one notice or lot."""
 
@@ -74,6 +92,8 @@ def departments_of(place: str) -> set[str] | None:
 def _deadline_filter(
     notice: Notice, lot: str | None, *, include_closed: bool, now: datetime
 ) -> AppliedFilter:
+    if notice.status is NoticeStatus.planned:  # an early warning, never an open call
+        return AppliedFilter("deadline", include_closed, "prior information: the call is announced")
     if include_closed:
         return AppliedFilter("deadline", True, "closed notices included on request")
     if notice.status is not NoticeStatus.open:
@@ -106,6 +126,18 @@ def _region_filter(notice: Notice, regions: Sequence[str]) -> AppliedFilter | No
     return AppliedFilter("region", False, f"place {places} outside {', '.join(sorted(wanted))}")
 
 
+def _value_filter(notice: Notice, lot: str | None, wanted: ValueRange) -> AppliedFilter:
+    value = next((x.value for x in notice.lots if x.id == lot and x.value), None) or notice.value
+    if value is None:
+        return AppliedFilter("value", True, "value not given: kept")
+    amount = f"{value.amount:,.0f} {value.currency}"
+    inside = (wanted.minimum is None or value.amount >= wanted.minimum) and (
+        wanted.maximum is None or value.amount <= wanted.maximum
+    )
+    verb = "within" if inside else "outside"
+    return AppliedFilter("value", inside, f"estimated value {amount} {verb} {wanted.describe()}")
+
+
 def apply_filters(
     notice: Notice,
     *,
@@ -114,6 +146,7 @@ def apply_filters(
     include_closed: bool = False,
     now: datetime,
     natures: Collection[Nature] | None = None,
+    value_range: ValueRange | None = None,
 ) -> tuple[AppliedFilter, ...]:
     """Every hard filter that applies to ``notice`` (or its ``lot``) for one member."""
     applied = [_deadline_filter(notice, lot, include_closed=include_closed, now=now)]
@@ -127,6 +160,11 @@ def apply_filters(
             passed = notice.nature in natures
             verb = "requested" if passed else "not requested"
             applied.append(AppliedFilter("nature", passed, f"{notice.nature.value} {verb}"))
+    if value_range is not None:
+        applied.append(_value_filter(notice, lot, value_range))
+    elif notice.value is not None:  # no bound asked: the value is still worth reading
+        amount = f"{notice.value.amount:,.0f} {notice.value.currency}"
+        applied.append(AppliedFilter("value", True, f"estimated value {amount}"))
     return tuple(applied)
 
 

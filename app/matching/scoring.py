@@ -43,7 +43,7 @@ from app.matching.cpv_inference import (
     infer_profile,
     notice_evidence,
 )
-from app.matching.filters import AppliedFilter, apply_filters, passes
+from app.matching.filters import AppliedFilter, ValueRange, apply_filters, passes
 from app.matching.lexical import BM25Index
 from app.search.units import ExpertiseUnit, RequirementPassage
 from models.notice import Nature
@@ -332,6 +332,7 @@ def rank_notices(
     natures: Collection[Nature] | None = None,
     limit: int | None = None,
     per_lot: bool = False,
+    value_range: ValueRange | None = None,
 ) -> list[Match]:
     """The member's matches in ``batch``, best first, reasons included.
 
@@ -362,6 +363,7 @@ def rank_notices(
             include_closed=include_closed,
             now=now,
             natures=natures,
+            value_range=value_range,
         )
         if not passes(filters):
             continue

@@ -21,7 +21,11 @@ from models.vocabulary.text import fold
 
 
 def present(row: NoticeRow, *, now: datetime) -> Notice:
-    """The notice JSON as served: an open notice whose deadline has passed reads ``closed``."""
+    """The notice JSON as served: an open notice whose deadline has passed reads ``closed``.
+
+    Only ``open`` notices close: a ``planned`` one (prior information) stays an early
+    warning, and open-only filters never count it as open.
+    """
     notice = Notice.model_validate(row.document)
     if notice.status == NoticeStatus.open and row.deadline_at is not None and row.deadline_at < now:
         notice.status = NoticeStatus.closed
@@ -86,6 +90,8 @@ class NoticeFilter:
     open_only: bool = False
     include_awards: bool = False
     source: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
 
 
 def _filtered(query: Select[NoticeRow], filters: NoticeFilter, now: datetime) -> Select[NoticeRow]:
@@ -102,6 +108,11 @@ def _filtered(query: Select[NoticeRow], filters: NoticeFilter, now: datetime) ->
     if folded:
         # Folded words only ([a-z0-9 ]): nothing to escape in the pattern.
         query = query.where(NoticeRow.search_key.like(f"%{folded}%"))
+    # A value bound keeps only notices that give an estimated value within it.
+    if filters.min_value is not None:
+        query = query.where(NoticeRow.value_amount >= filters.min_value)
+    if filters.max_value is not None:
+        query = query.where(NoticeRow.value_amount <= filters.max_value)
     if filters.cpv_prefix:
         codes = select(NoticeCpvRow.notice_id).where(
             NoticeCpvRow.code.like(f"{filters.cpv_prefix}%")

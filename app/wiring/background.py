@@ -14,16 +14,24 @@ import threading
 
 from app.members.service import list_all_members, member_from_row
 from app.search.index import IndexLockedError
-from app.search.indexer import Indexer
+from app.search.index_base import REQUIREMENT
+from app.search.indexer import OPTIMIZE_AFTER, Indexer, Optimizable
 from app.wiring.context import AppContext
 
 logger = logging.getLogger(__name__)
 
 
-def sync_once(context: AppContext) -> bool:
-    """Index what is pending; False when another process owns the index."""
+def sync_once(context: AppContext, *, optimize_after: int | None = OPTIMIZE_AFTER) -> bool:
+    """Index what is pending; False when another process owns the index.
+
+    ``optimize_after=None`` leaves the HNSW build for later: the server's loop does so
+    because ``optimize()`` holds the interpreter for tens of seconds after a bulk load,
+    and every request would wait for it.
+    """
     try:
-        indexer = Indexer(context.sessions, context.index, context.embedder)
+        indexer = Indexer(
+            context.sessions, context.index, context.embedder, optimize_after=optimize_after
+        )
     except IndexLockedError:
         return False
     report = indexer.sync()
@@ -47,6 +55,22 @@ def warm_up(context: AppContext) -> None:
         matching.context(member)
 
 
+def optimize_before_serving(context: AppContext) -> None:
+    """Build the HNSW graphs that points indexed while serving are waiting for.
+
+    Called when the server starts, before it answers: the one moment a long
+    ``optimize()`` blocks no request. Points added while serving stay searchable
+    meanwhile (a full scan of the plain segment, a few ms per 10k points).
+    """
+    try:
+        index = context.index
+    except IndexLockedError:
+        return
+    if isinstance(index, Optimizable) and index.unindexed(REQUIREMENT) >= OPTIMIZE_AFTER:
+        logger.info("building the index graphs before serving")
+        index.optimize()
+
+
 class BackgroundIndexer:
     """A daemon thread that calls :func:`sync_once` every ``interval`` seconds."""
 
@@ -67,12 +91,12 @@ class BackgroundIndexer:
 
     def _run(self) -> None:
         try:
-            if sync_once(self._context):
+            if sync_once(self._context, optimize_after=None):
                 warm_up(self._context)
         except Exception:  # the server still answers; requests build what they need
             logger.exception("index warm-up failed")
         while not self._stop.wait(self._interval):
             try:
-                sync_once(self._context)
+                sync_once(self._context, optimize_after=None)
             except Exception:  # a failed pass must not kill the server's indexing
                 logger.exception("index sync failed")

@@ -30,7 +30,15 @@ from ingest.errors import MalformedRecordError
 from ingest.normalise.dates import parse_date
 from ingest.parse.boamp_donnees import read_donnees
 from ingest.parse.boamp_values import DonneesFacts, local_datetime, nature_of
-from models.notice import Buyer, Notice, NoticeStatus, ParsedRecord, RecordKind
+from models.notice import (
+    Buyer,
+    Deadline,
+    DeadlineKind,
+    Notice,
+    NoticeStatus,
+    ParsedRecord,
+    RecordKind,
+)
 from models.vocabulary.places import normalise_department, normalise_places
 from models.vocabulary.text import as_list, clean_line, clean_text, fold
 
@@ -63,6 +71,7 @@ def parse_boamp_record(record: Mapping[str, Any]) -> ParsedRecord:
     )
     if not title:
         raise MalformedRecordError(f"{notice_id}: no title (objet, donnees and gestion are empty)")
+    deadline = _deadline(_dig(index, "DATE_LIMITE_REPONSE"), facts, fields)
     try:
         notice = Notice(
             id=notice_id,
@@ -74,7 +83,10 @@ def parse_boamp_record(record: Mapping[str, Any]) -> ParsedRecord:
             buyer=_buyer(fields, facts),
             cpv=_all_cpv(facts),
             lots=facts.lots,
-            deadline=_deadline(_dig(index, "DATE_LIMITE_REPONSE"), facts, fields),
+            deadline=deadline,
+            deadline_kind=DeadlineKind.tenders if deadline else None,
+            deadlines=[Deadline(kind=DeadlineKind.tenders, at=deadline)] if deadline else [],
+            value=facts.value,
             published=_published(fields, index),
             place=_places(fields, index, facts),
             nature=nature_of(as_list(fields.get("type_marche")))

@@ -27,6 +27,7 @@ from ingest.parse.boamp_values import (
     DonneesFacts,
     all_items,
     criteria_from_text,
+    estimated_value,
     first_item,
     french_datetime,
     idwebs,
@@ -81,6 +82,7 @@ def _read_national(body: Mapping[str, Any], family: str) -> DonneesFacts:
     )
     facts.deadline, facts.deadline_has_time = local_datetime(offers)
     facts.criteria = _national_criteria(section)
+    facts.value = estimated_value(first_item(nature_marche, "valeurEstimee"))
     facts.is_award = any(str(k).lower().startswith("attribution") for k in body)
     facts.parent_idwebs = idwebs(body)
     return facts

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ingest.normalise.dates import parse_local_datetime
-from models.notice import AwardCriterion, Lot, Nature
+from models.notice import AwardCriterion, Lot, Money, Nature
 from models.vocabulary.text import as_list, clean_line, fold
 from models.vocabulary.time import PARIS
 
@@ -34,6 +34,7 @@ class DonneesFacts:
     deadline_has_time: bool = False
     places: list[str] = field(default_factory=list)
     criteria: list[AwardCriterion] = field(default_factory=list)
+    value: Money | None = None
     nature: Nature | None = None
     is_award: bool = False
     is_change: bool = False
@@ -115,6 +116,21 @@ def number(value: Any) -> float | None:
     """The first number in a value (``"60 %"``, ``"40,5"``), or None."""
     match = _NUMBER.search(text_of(value))
     return float(match.group().replace(",", ".")) if match else None
+
+
+def estimated_value(node: Any) -> Money | None:
+    """``valeurEstimee``: its ``valeur``, else the top of its ``fourchette``, in its ``@devise``.
+
+    Placeholders are dropped: ``valeur "0.00"`` and the ``valeurBasse "1"`` of a range
+    whose real figure is its ``valeurHaute`` (``shared/DATA-FORMATS.md``, "Pitfalls").
+    """
+    if not isinstance(node, Mapping):
+        return None
+    amount = number(node.get("valeur")) or number(first_item(node, "fourchette", "valeurHaute"))
+    if not amount or amount <= 1:
+        return None
+    currency = text_of(node.get("@devise")).strip().upper() or "EUR"
+    return Money(amount=amount, currency=currency if len(currency) == 3 else "EUR")
 
 
 def siret(value: Any) -> str | None:

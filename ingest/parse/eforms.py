@@ -6,9 +6,10 @@ What a notice means for the store is decided by ``cbc:NoticeTypeCode`` and the
 - ``cn-*``, ``pin-cfc-*``, ``qu-sy``, ``subco``: ``notice``, status ``open``.
 - ``can-*``, ``veat``, ``compl``: ``award``, status ``awarded``.
 - ``pin-only``, ``pin-buyer``, ``pin-rtl``, ``pin-tran``: ``notice`` with status
-  ``closed``. A prior information notice that is not a call for competition
-  accepts no tenders, so it is no opportunity; kept closed, it still tells about
-  the buyer, and matching (open notices only) ignores it. No model change needed.
+  ``planned``. A prior information notice that is not a call for competition
+  accepts no tenders: it is an early warning that a call is announced, never an
+  open call, so open-only filters and matching leave it out. Its Parts
+  (``cbc:ID schemeName="Part"``) are kept as lots, with their CPV codes and places.
 - any notice carrying ``efac:Changes`` is a change notice: ``corrigendum``, or
   ``cancellation`` (status ``cancelled``) when a change reason is ``cancel``.
   eForms names the changed notice only by its UUID (``ChangedNoticeIdentifier``,
@@ -16,9 +17,10 @@ What a notice means for the store is decided by ``cbc:NoticeTypeCode`` and the
   store to resolve; every record names its own UUID the same way in ``aliases``.
 
 Texts come in the notice language (``cbc:NoticeLanguageCode``), else in the
-first language given. The deadline is per lot (``TenderSubmissionDeadlinePeriod``,
-else ``ParticipationRequestReceptionPeriod`` for restricted procedures and
-design contests); the notice deadline is the latest lot deadline.
+first language given. Deadlines keep their kind (:mod:`ingest.parse.eforms_facts`);
+``deadline`` is the one that gates a member's next action
+(:func:`models.notice.gating_deadline`), per lot and for the notice, and
+``deadlines`` keeps all of them.
 """
 
 from __future__ import annotations
@@ -26,39 +28,38 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from pydantic import ValidationError
 
-from ingest.errors import MalformedRecordError
-from ingest.normalise.dates import combine_date_time, parse_date
+from ingest.errors import MalformedRecordError, NotProcurementError
+from ingest.normalise.dates import parse_date
+from ingest.parse.eforms_facts import (
+    buyer_companies,
+    buyer_of,
+    deadlines,
+    estimated_value,
+    total_value,
+)
+from ingest.parse.eforms_xml import EXTENSION, NS, Element, all_at, clean, pick, text_at
 from models.notice import (
     AwardCriterion,
-    Buyer,
+    Deadline,
+    DeadlineKind,
     Lot,
     Nature,
     Notice,
     NoticeStatus,
     ParsedRecord,
     RecordKind,
+    gating_deadline,
 )
 from models.vocabulary.cpv import normalise_cpv_list
 from models.vocabulary.places import normalise_places
 from models.vocabulary.text import clean_line, clean_text
 
-Element = Any  # lxml ships no type hints
-NS = {
-    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
-    "efac": "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
-    "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
-    "efext": "http://data.europa.eu/p27/eforms-ubl-extensions/1",
-}
 ROOTS = frozenset({"ContractNotice", "ContractAwardNotice", "PriorInformationNotice"})
-EXTENSION = "ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/efext:EformsExtension"
 TED_NOTICE_URL = "https://ted.europa.eu/en/notice/-/detail/{}"
 
 # EU language codes (ISO 639-2/B, as eForms and the TED API write them) to ISO 639-1.
@@ -82,7 +83,6 @@ NUTS_COUNTRIES = {
 _NATURES = {nature.value: nature for nature in Nature}
 _PUBLICATION_NUMBER = re.compile(r"^0*(\d{1,8})-(\d{4})$")
 _UUID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-\d{2})?$")
-_SIRET = re.compile(r"^\d{14}$")
 _CRITERION_NAME_MAX = 200
 
 
@@ -128,34 +128,37 @@ def parse_eforms_xml(data: bytes) -> ParsedRecord:
     root = _parse_root(data)
     identity = _identity(root)
     kind, status = _classify(root, identity)
-    notice_language = _text(root, "cbc:NoticeLanguageCode").upper() or None
+    notice_language = text_at(root, "cbc:NoticeLanguageCode").upper() or None
     project = root.find("cac:ProcurementProject", NS)
-    lot_elements = [el for el in root.findall("cac:ProcurementProjectLot", NS) if _is_lot(el)]
+    lot_elements = _lot_elements(root)
     try:
-        lots = [_lot(el, notice_language) for el in lot_elements]
-        procedure_deadline = _deadline(root.find("cac:TenderingProcess", NS))
+        lots_and_steps = [_lot(el, notice_language) for el in lot_elements]
+        steps = deadlines(root.find("cac:TenderingProcess", NS))
     except ValidationError as error:
         raise MalformedRecordError(f"{identity.notice_id}: invalid lot: {error}") from error
     except ValueError as error:
         raise MalformedRecordError(f"{identity.notice_id}: bad date: {error}") from error
+    lots = [lot for lot, _ in lots_and_steps]
+    steps += [step for _, lot_steps in lots_and_steps for step in lot_steps]
 
-    title, language = _pick(_all(project, "cbc:Name"), notice_language)
+    title, language = pick(all_at(project, "cbc:Name"), notice_language)
     if not title and lots:
         title = lots[0].title
     if not title:
         raise MalformedRecordError(
             f"{identity.notice_id}: no title (cac:ProcurementProject/cbc:Name is empty)"
         )
-    description, _ = _pick(_all(project, "cbc:Description"), notice_language)
+    description, _ = pick(all_at(project, "cbc:Description"), notice_language)
     if not description and len(lots) == 1:
         description = lots[0].description
-    lot_deadlines = [lot.deadline for lot in lots if lot.deadline]
     criteria = (
         lots[0].criteria if lots and all(x.criteria == lots[0].criteria for x in lots) else []
     )
     location_parents = [project, *(el.find("cac:ProcurementProject", NS) for el in lot_elements)]
-    company = _buyer_company(root)
+    companies = buyer_companies(root)
+    buyers = [buyer_of(company, notice_language) for company in companies]
     cpv_codes = _cpv(project) + [code for lot in lots for code in lot.cpv]
+    gating = gating_deadline(steps)
     try:
         notice = Notice(
             id=identity.notice_id,
@@ -164,13 +167,17 @@ def parse_eforms_xml(data: bytes) -> ParsedRecord:
             sources=[identity.notice_id],
             language=language_code(language or notice_language),
             description=clean_text(description),
-            buyer=_buyer(company, notice_language),
+            buyer=buyers[0] if buyers else None,
+            buyers=buyers,
             cpv=normalise_cpv_list(cpv_codes),
             lots=lots,
-            deadline=procedure_deadline or (max(lot_deadlines) if lot_deadlines else None),
+            deadline=gating.at if gating else None,
+            deadline_kind=gating.kind if gating else None,
+            deadlines=_distinct(steps),
+            value=estimated_value(project) or total_value([lot.value for lot in lots]),
             published=_published(root),
-            place=_places(location_parents, company),
-            nature=_NATURES.get(_text(project, "cbc:ProcurementTypeCode").lower()),
+            place=_places(location_parents, companies[0] if companies else None),
+            nature=_NATURES.get(text_at(project, "cbc:ProcurementTypeCode").lower()),
             status=status,
             url=TED_NOTICE_URL.format(identity.publication_number)
             if identity.publication_number
@@ -187,6 +194,7 @@ def parse_eforms_xml(data: bytes) -> ParsedRecord:
         aliases=[f"ted-uuid:{identity.uuid}"] if identity.uuid else [],
         raw=data.decode("utf-8-sig", errors="replace"),
         raw_format="eforms-xml",
+        version=identity.version,
     )
 
 
@@ -200,6 +208,11 @@ def _parse_root(data: bytes) -> Element:
         raise MalformedRecordError(f"eForms XML is not well-formed: {error}") from error
     name = etree.QName(root)
     expected = f"urn:oasis:names:specification:ubl:schema:xsd:{name.localname}-2"
+    if name.localname == "BusinessRegistrationInformationNotice":
+        raise NotProcurementError(
+            "a business registration notice (EEIG/company register), not a procurement notice",
+            kind="business-registration",
+        )
     if name.localname not in ROOTS or name.namespace != expected:
         legacy = " (legacy TED XML schema, not eForms)" if name.localname == "TED_EXPORT" else ""
         raise MalformedRecordError(f"not an eForms notice: root element {name.text}{legacy}")
@@ -208,19 +221,22 @@ def _parse_root(data: bytes) -> Element:
 
 def _identity(root: Element) -> EformsIdentity:
     extension = root.find(EXTENSION, NS)
-    uuid = _text(root, "cbc:ID[@schemeName='notice-id']") or _text(root, "cbc:ID")
+    uuid = text_at(root, "cbc:ID[@schemeName='notice-id']") or text_at(root, "cbc:ID")
     publication = normalise_publication_number(
-        _text(extension, "efac:Publication/efbc:NoticePublicationID")
+        text_at(extension, "efac:Publication/efbc:NoticePublicationID")
     )
     if not uuid and not publication:
-        raise MalformedRecordError("eForms notice has neither a notice-id nor a publication number")
-    version = _text(root, "cbc:VersionID")
-    changed = _UUID.match(_text(extension, "efac:Changes/efbc:ChangedNoticeIdentifier").lower())
+        raise MalformedRecordError(
+            "incomplete eForms notice: it has neither a notice identifier (cbc:ID) "
+            "nor a publication number, so it cannot be told apart from any other"
+        )
+    version = text_at(root, "cbc:VersionID")
+    changed = _UUID.match(text_at(extension, "efac:Changes/efbc:ChangedNoticeIdentifier").lower())
     return EformsIdentity(
         uuid=uuid,
         version=int(version) if version.isdigit() else None,
         publication_number=publication,
-        notice_type=_text(root, "cbc:NoticeTypeCode").lower(),
+        notice_type=text_at(root, "cbc:NoticeTypeCode").lower(),
         changed_notice_uuid=changed.group(1) if changed else None,
     )
 
@@ -229,61 +245,68 @@ def _classify(root: Element, identity: EformsIdentity) -> tuple[RecordKind, Noti
     code = identity.notice_type
     root_name = etree.QName(root).localname
     if code.startswith("brin-"):
-        raise MalformedRecordError(f"{identity.notice_id}: {code} is not a procurement notice")
+        raise NotProcurementError(
+            f"{identity.notice_id}: {code} is a business registration notice, "
+            "not a procurement notice",
+            kind="business-registration",
+        )
     if code.startswith("can-") or code in {"veat", "compl"}:
         kind, status = RecordKind.award, NoticeStatus.awarded
     elif code.startswith("pin-") and not code.startswith("pin-cfc"):
-        kind, status = RecordKind.notice, NoticeStatus.closed
+        kind, status = RecordKind.notice, NoticeStatus.planned
     elif code.startswith(("cn-", "pin-cfc")) or code in {"qu-sy", "subco"}:
         kind, status = RecordKind.notice, NoticeStatus.open
     elif root_name == "ContractAwardNotice":
         kind, status = RecordKind.award, NoticeStatus.awarded
     elif root_name == "PriorInformationNotice":
-        kind, status = RecordKind.notice, NoticeStatus.closed
+        kind, status = RecordKind.notice, NoticeStatus.planned
     else:
         kind, status = RecordKind.notice, NoticeStatus.open
     changes = root.find(f"{EXTENSION}/efac:Changes", NS)
     if changes is None:
         return kind, status
-    reasons = {_clean(el).lower() for el in changes.findall("efac:ChangeReason/cbc:ReasonCode", NS)}
+    reasons = {clean(el).lower() for el in changes.findall("efac:ChangeReason/cbc:ReasonCode", NS)}
     if "cancel" in reasons:
         return RecordKind.cancellation, NoticeStatus.cancelled
     return RecordKind.corrigendum, status
 
 
-def _lot(el: Element, language: str | None) -> Lot:
+def _lot(el: Element, language: str | None) -> tuple[Lot, list[Deadline]]:
+    """One lot (or PIN part) and every dated step it names."""
     project = el.find("cac:ProcurementProject", NS)
-    title, _ = _pick(_all(project, "cbc:Name"), language)
-    description, _ = _pick(_all(project, "cbc:Description"), language)
-    return Lot(
-        id=_text(el, "cbc:ID"),
+    title, _ = pick(all_at(project, "cbc:Name"), language)
+    description, _ = pick(all_at(project, "cbc:Description"), language)
+    steps = deadlines(el.find("cac:TenderingProcess", NS))
+    gating = gating_deadline(steps)
+    lot = Lot(
+        id=text_at(el, "cbc:ID"),
         title=clean_line(title),
         description=clean_text(description),
         cpv=normalise_cpv_list(_cpv(project)),
-        deadline=_deadline(el.find("cac:TenderingProcess", NS)),
+        deadline=gating.at if gating else None,
+        deadline_kind=gating.kind if gating else None,
         criteria=_criteria(el.find("cac:TenderingTerms", NS), language),
+        value=estimated_value(project),
     )
+    return lot, steps
 
 
-def _deadline(process: Element | None) -> datetime | None:
-    if process is None:
-        return None
-    for path in ("cac:TenderSubmissionDeadlinePeriod", "cac:ParticipationRequestReceptionPeriod"):
-        period = process.find(path, NS)
-        if period is not None and _text(period, "cbc:EndDate"):
-            return combine_date_time(_text(period, "cbc:EndDate"), _text(period, "cbc:EndTime"))
-    return None
+def _distinct(steps: list[Deadline]) -> list[Deadline]:
+    """Each (kind, date) once, in procedure order then by date."""
+    unique = {(step.kind, step.at): step for step in steps}
+    order = list(DeadlineKind)
+    return sorted(unique.values(), key=lambda d: (order.index(d.kind), d.at))
 
 
 def _criteria(terms: Element | None, language: str | None) -> list[AwardCriterion]:
     path = "cac:AwardingTerms/cac:AwardingCriterion/cac:SubordinateAwardingCriterion"
     criteria = []
-    for sub in _all(terms, path):
-        name = clean_line(_pick(_all(sub, "cbc:Name"), language)[0])
+    for sub in all_at(terms, path):
+        name = clean_line(pick(all_at(sub, "cbc:Name"), language)[0])
         if not name:
             # Many real notices give only a free-text description (547670-2023).
-            name = _shorten(clean_line(_pick(_all(sub, "cbc:Description"), language)[0]))
-        name = name or _text(sub, "cbc:AwardingCriterionTypeCode")
+            name = _shorten(clean_line(pick(all_at(sub, "cbc:Description"), language)[0]))
+        name = name or text_at(sub, "cbc:AwardingCriterionTypeCode")
         if name:
             criteria.append(AwardCriterion(name=name, weight=_weight(sub)))
     return criteria
@@ -293,46 +316,13 @@ def _weight(criterion: Element) -> float | None:
     for parameter in criterion.findall(f"{EXTENSION}/efac:AwardCriterionParameter", NS):
         code = parameter.find("efbc:ParameterCode", NS)
         # "ord-imp" is a rank, not a weight; fixed and threshold numbers are not weights.
-        if code is None or code.get("listName") != "number-weight" or _clean(code) == "ord-imp":
+        if code is None or code.get("listName") != "number-weight" or clean(code) == "ord-imp":
             continue
         try:
-            return float(_text(parameter, "efbc:ParameterNumeric"))
+            return float(text_at(parameter, "efbc:ParameterNumeric"))
         except ValueError:
             return None
     return None
-
-
-def _buyer_company(root: Element) -> Element | None:
-    """The ``efac:Company`` of the first contracting party (``ORG-0001``)."""
-    party = _text(root, "cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
-    path = f"{EXTENSION}/efac:Organizations/efac:Organization/efac:Company"
-    for company in root.findall(path, NS):
-        if party and _text(company, "cac:PartyIdentification/cbc:ID") == party:
-            return company
-    return None
-
-
-def _buyer(company: Element | None, language: str | None) -> Buyer | None:
-    if company is None:
-        return None
-    name, _ = _pick(_all(company, "cac:PartyName/cbc:Name"), language)
-    return Buyer(
-        name=clean_line(name),
-        id=_buyer_id(_text(company, "cac:PartyLegalEntity/cbc:CompanyID")),
-    )
-
-
-def _buyer_id(value: str) -> str | None:
-    """The SIRET (14 digits, spaces removed) or the registration id as written.
-
-    Values without any digit are placeholders or names (``not available``,
-    ``KKH Kaufmännische Krankenkasse`` in 622691-2023) and are dropped.
-    """
-    text = clean_line(value)
-    compact = re.sub(r"[\s.]", "", text)
-    if _SIRET.match(compact):
-        return compact
-    return text if any(c.isdigit() for c in text) else None
 
 
 def _cpv(project: Element | None) -> list[str]:
@@ -341,9 +331,9 @@ def _cpv(project: Element | None) -> list[str]:
         "cac:AdditionalCommodityClassification/cbc:ItemClassificationCode",
     )
     return [
-        _clean(el)
+        clean(el)
         for path in paths
-        for el in _all(project, path)
+        for el in all_at(project, path)
         if el.get("listName", "cpv") == "cpv"
     ]
 
@@ -354,53 +344,35 @@ def _places(projects: Iterable[Element | None], buyer: Element | None) -> list[s
     Some real notices give no place of performance at all (309890-2023,
     622691-2023); the buyer's region is then the best regional hint.
     """
-    addresses = [a for p in projects for a in _all(p, "cac:RealizedLocation/cac:Address")]
+    addresses = [a for p in projects for a in all_at(p, "cac:RealizedLocation/cac:Address")]
     if not any(
-        _text(a, "cbc:CountrySubentityCode") or _text(a, "cac:Country/cbc:IdentificationCode")
+        text_at(a, "cbc:CountrySubentityCode") or text_at(a, "cac:Country/cbc:IdentificationCode")
         for a in addresses
     ):
-        addresses = _all(buyer, "cac:PostalAddress")
-    nuts = [_clean(el) for a in addresses for el in a.findall("cbc:CountrySubentityCode", NS)]
-    countries = [nuts_country(_text(a, "cac:Country/cbc:IdentificationCode")) for a in addresses]
+        addresses = all_at(buyer, "cac:PostalAddress")
+    nuts = [clean(el) for a in addresses for el in a.findall("cbc:CountrySubentityCode", NS)]
+    countries = [nuts_country(text_at(a, "cac:Country/cbc:IdentificationCode")) for a in addresses]
     return normalise_places([*nuts, *(c for c in countries if c)])
 
 
 def _published(root: Element) -> date | None:
-    published = _text(root, f"{EXTENSION}/efac:Publication/efbc:PublicationDate")
-    return parse_date(published or _text(root, "cbc:IssueDate"))
+    published = text_at(root, f"{EXTENSION}/efac:Publication/efbc:PublicationDate")
+    return parse_date(published or text_at(root, "cbc:IssueDate"))
 
 
-def _is_lot(el: Element) -> bool:
+def _lot_elements(root: Element) -> list[Element]:
+    """The lots; a prior information notice without lots describes its Parts instead."""
+    candidates = root.findall("cac:ProcurementProjectLot", NS)
+    lots = [el for el in candidates if _has_id(el, "Lot")]
+    return lots or [el for el in candidates if _has_id(el, "Part")]
+
+
+def _has_id(el: Element, scheme: str) -> bool:
     lot_id = el.find("cbc:ID", NS)
-    return lot_id is not None and lot_id.get("schemeName") == "Lot" and bool(_clean(lot_id))
-
-
-def _pick(elements: list[Element], language: str | None) -> tuple[str, str | None]:
-    """The text in ``language``, else the first non-empty one, with its language code."""
-    texts = [(_clean(el), str(el.get("languageID", "")).upper() or None) for el in elements]
-    texts = [(text, lang) for text, lang in texts if text]
-    for text, lang in texts:
-        if language and lang == language:
-            return text, lang
-    return texts[0] if texts else ("", None)
+    return lot_id is not None and lot_id.get("schemeName") == scheme and bool(clean(lot_id))
 
 
 def _shorten(text: str) -> str:
     if len(text) <= _CRITERION_NAME_MAX:
         return text
     return text[:_CRITERION_NAME_MAX].rsplit(" ", 1)[0] + "…"
-
-
-def _all(parent: Element | None, path: str) -> list[Element]:
-    return [] if parent is None else list(parent.findall(path, NS))
-
-
-def _text(parent: Element | None, path: str) -> str:
-    if parent is None:
-        return ""
-    found = parent.find(path, NS)
-    return "" if found is None else _clean(found)
-
-
-def _clean(el: Element) -> str:
-    return str("".join(el.itertext())).strip()

@@ -16,6 +16,16 @@ second part is a CPV label (French or English, compared folded).
 
 Notice types are classified as in :mod:`ingest.parse.eforms`; legacy ``corr``
 and a ``change-notice-version-identifier`` make a corrigendum.
+
+Fields requested by their alias names (``TI``, ``ND``, ``AU``, … as the API
+returns them when asked so) are read as the full names (:data:`FIELD_ALIASES`).
+The notice's language is its own, the language its original text is written in:
+the original-language field when given, else the title's when it has only one,
+else the one language of the buyer's name (TED does not translate names), else
+the title's; the title itself prefers
+the French variant because TED translates only its ``Country – CPV –`` prefix.
+The value is the estimated value of the procedure (``estimated-value-proc``),
+else ``total-value``, with its currency.
 """
 
 from __future__ import annotations
@@ -37,13 +47,36 @@ from ingest.parse.eforms import (
     normalise_publication_number,
     nuts_country,
 )
-from models.notice import Buyer, Nature, Notice, NoticeStatus, ParsedRecord, RecordKind
+from models.notice import (
+    Buyer,
+    Deadline,
+    DeadlineKind,
+    Money,
+    Nature,
+    Notice,
+    NoticeStatus,
+    ParsedRecord,
+    RecordKind,
+)
 from models.vocabulary.cpv import cpv_labels, normalise_cpv_list
 from models.vocabulary.places import normalise_places
 from models.vocabulary.text import as_list, clean_line, clean_text, fold
 from models.vocabulary.time import PARIS
 
 PREFERRED_LANGUAGES = ("fra", "eng")
+FIELD_ALIASES = {
+    "TI": "notice-title",
+    "ND": "publication-number",
+    "AU": "buyer-name",
+    "organisation-name-buyer": "buyer-name",
+    "CY": "buyer-country",
+    "PC": "classification-cpv",
+    "RC": "place-of-performance",
+    "NC": "contract-nature",
+    "OL": "notice-language",
+    "DT": "deadline-receipt-tender-date-lot",
+}
+"""TED Search alias → full field name (``PD`` is read by :func:`_published` itself)."""
 _TITLE_SEPARATOR = " – "
 _UUID_LENGTH = 36
 _NUTS0 = frozenset(NUTS_COUNTRIES.values())
@@ -58,9 +91,9 @@ def iter_ted_search_response(payload: Mapping[str, Any]) -> Iterator[Mapping[str
 
 def parse_ted_search_notice(item: Mapping[str, Any]) -> ParsedRecord:
     """Parse one search result item; raise MalformedRecordError with the reason when it can't."""
-    publication = normalise_publication_number(
-        _first(item.get("publication-number")) or _first(item.get("ND"))
-    )
+    raw = json.dumps(item, ensure_ascii=False)
+    item = with_full_names(item)
+    publication = normalise_publication_number(_first(item.get("publication-number")))
     if not publication:
         raise MalformedRecordError(f"TED item without a publication number: {_keys(item)}")
     notice_id = f"ted:{publication}"
@@ -72,20 +105,27 @@ def parse_ted_search_notice(item: Mapping[str, Any]) -> ParsedRecord:
     if not descriptions:
         lot_descriptions, _ = _pick_language(item.get("description-lot"))
         descriptions = lot_descriptions if len(lot_descriptions) == 1 else []
-    buyers, _ = _pick_language(item.get("buyer-name"))
+    buyers, buyer_language = _pick_language(item.get("buyer-name"))
     buyer_name = clean_line(buyers[0]) if buyers else ""
     kind, status, parents = _classify(item)
+    try:
+        deadline = _deadline(item)
+    except ValueError as error:
+        raise MalformedRecordError(f"{notice_id}: invalid search item: {error}") from error
     try:
         notice = Notice(
             id=notice_id,
             title=title,
             source="ted",
             sources=[notice_id],
-            language=language_code(language),
+            language=_original_language(item, buyer_language, language),
             description="\n".join(descriptions),
             buyer=Buyer(name=buyer_name) if buyer_name else None,
             cpv=normalise_cpv_list(as_list(item.get("classification-cpv"))),
-            deadline=_deadline(item),
+            deadline=deadline,
+            deadline_kind=DeadlineKind.tenders if deadline else None,
+            deadlines=[Deadline(kind=DeadlineKind.tenders, at=deadline)] if deadline else [],
+            value=_value(item),
             published=_published(item),
             place=_places(item),
             nature=_nature(item.get("contract-nature")),
@@ -99,9 +139,46 @@ def parse_ted_search_notice(item: Mapping[str, Any]) -> ParsedRecord:
         notice=notice,
         parent_ids=parents,
         aliases=_aliases(item),
-        raw=json.dumps(item, ensure_ascii=False),
+        raw=raw,
         raw_format="ted-search-item",
     )
+
+
+def with_full_names(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item with alias field names renamed to the full ones (a full name present wins)."""
+    renamed = {FIELD_ALIASES.get(str(key), str(key)): value for key, value in item.items()}
+    return {**renamed, **{k: v for k, v in item.items() if k in FIELD_ALIASES.values()}}
+
+
+def _original_language(
+    item: Mapping[str, Any], buyer_language: str | None, title_language: str | None
+) -> str | None:
+    """The language of the original text (see the module notes), as ISO 639-1."""
+    declared = language_code(_first(item.get("notice-language")))
+    if declared:
+        return declared
+    titles = item.get("notice-title")
+    if isinstance(titles, Mapping) and len(titles) == 1:
+        return language_code(title_language)
+    names = item.get("buyer-name")
+    if isinstance(names, Mapping) and len(names) == 1 and buyer_language:
+        return language_code(buyer_language)
+    return language_code(title_language)
+
+
+def _value(item: Mapping[str, Any]) -> Money | None:
+    for amount_field, currency_field in (
+        ("estimated-value-proc", "estimated-value-cur-proc"),
+        ("total-value", "total-value-cur"),
+    ):
+        amount = _first(item.get(amount_field))
+        if isinstance(amount, int | float | str) and str(amount).strip():
+            currency = str(_first(item.get(currency_field)) or "EUR").strip().upper()
+            try:
+                return Money(amount=float(amount), currency=currency)
+            except (ValueError, ValidationError):
+                return None
+    return None
 
 
 def strip_title_prefix(title: str) -> str:
@@ -125,7 +202,7 @@ def _classify(item: Mapping[str, Any]) -> tuple[RecordKind, NoticeStatus, list[s
     if code.startswith("can-") or code in {"veat", "compl"}:
         kind, status = RecordKind.award, NoticeStatus.awarded
     elif code.startswith("pin-") and not code.startswith("pin-cfc"):
-        kind, status = RecordKind.notice, NoticeStatus.closed
+        kind, status = RecordKind.notice, NoticeStatus.planned
     else:
         kind, status = RecordKind.notice, NoticeStatus.open
     if code == "corr" or parents:

@@ -116,6 +116,8 @@ MATRIX: dict[tuple[str, str], Cell] = {
         body=lambda _c, _a: {"id": "m-new", "name": "New", "expertise": ["Audit énergétique"]},
     ),
     ("GET", "/api/members"): Cell(ADMIN_ONLY),
+    ("GET", "/api/admin/runs"): Cell(ADMIN_ONLY),
+    ("GET", "/api/admin/quarantine"): Cell(ADMIN_ONLY),
     ("GET", "/api/members/{member_id}"): Cell(SELF_OR_ADMIN),
     ("PATCH", "/api/members/{member_id}"): Cell(
         SELF_OR_ADMIN, body=lambda _c, _a: {"day_rate_eur": 555}

@@ -202,7 +202,7 @@ def test_parse_award_notice() -> None:
 @pytest.mark.parametrize(
     ("code", "kind", "status"),
     [
-        ("pin-only", RecordKind.notice, NoticeStatus.closed),
+        ("pin-only", RecordKind.notice, NoticeStatus.planned),
         ("pin-cfc-standard", RecordKind.notice, NoticeStatus.open),
         ("cn-social", RecordKind.notice, NoticeStatus.open),
         ("veat", RecordKind.award, NoticeStatus.awarded),
@@ -278,7 +278,7 @@ def test_identity_of_published_notice() -> None:
         (
             b'<ContractNotice xmlns="urn:oasis:names:specification:ubl:schema:xsd:'
             b'ContractNotice-2"/>',
-            "neither a notice-id nor a publication number",
+            "neither a notice identifier .cbc:ID. nor a publication number",
         ),
     ],
 )

@@ -127,7 +127,7 @@ def test_parse_item_places_fall_back_to_buyer_country_and_drop_unknown_codes() -
     ("overrides", "kind", "status", "parents"),
     [
         ({"notice-type": "can-standard"}, RecordKind.award, NoticeStatus.awarded, []),
-        ({"notice-type": {"eng": ["pin-only"]}}, RecordKind.notice, NoticeStatus.closed, []),
+        ({"notice-type": {"eng": ["pin-only"]}}, RecordKind.notice, NoticeStatus.planned, []),
         ({"notice-type": "corr"}, RecordKind.corrigendum, NoticeStatus.open, []),
         (
             {"change-notice-version-identifier": ["c4c415ee-ac08-4465-8fa6-57568cf69462-01"]},

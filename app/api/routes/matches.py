@@ -16,6 +16,7 @@ from app.api.deps import (
     SessionDep,
 )
 from app.api.params import MemberIdPath, NoticeIdPath
+from app.api.value_params import MaxValue, MinValue, check_value_range
 from app.feedback.usecases import match_member
 from app.matching.engine import search_notices
 from app.matching.present import MemberMatchesPublic, NoticeMatchesPublic
@@ -36,8 +37,11 @@ def read_member_matches(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     include_closed: bool = False,
     nature: Annotated[list[Nature] | None, Query(description="Only these natures")] = None,
+    min_value: MinValue = None,
+    max_value: MaxValue = None,
 ) -> MemberMatchesPublic:
     """Retrieve the notices that fit a member, best first, with reasons."""
+    value_range = check_value_range(min_value, max_value)
     return match_member(
         session=session,
         principal=principal,
@@ -48,6 +52,7 @@ def read_member_matches(
         limit=limit,
         include_closed=include_closed,
         natures=nature,
+        value_range=value_range,
     )
 
 
