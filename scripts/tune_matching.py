@@ -11,8 +11,10 @@ objective gains more than ``MIN_GAIN`` (a noise floor: 0.005 is about one
 document entering or leaving one member's top 10; on 12 members smaller gains
 are not evidence), so among near-equal settings the earlier one stays.
 The dense weight is held at 1 (only ratios matter after standardisation).
-Objective: mean nDCG@10 + 0.25 × mean MAP@100 over the members tuned on (MAP
-smooths the top-10 metric with the rest of the ranking).
+Objective: mean judged nDCG@10 (``judged.json``, unjudged items counted 0) over the
+members tuned on, plus 0.25 × the worst member's (a setting that sinks one member to
+lift others is not one a member would accept). The CPV-label figures of ``qrels.json``
+are not tuned on: they reward drifting into whatever codes a member's first hits carry.
 
 Guard: leave-one-member-out cross-validation. For each member, the search runs on
 the 11 others and the chosen weights rank the held-out member; the mean of those
@@ -31,7 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from eval_matching import Prepared, metrics, prepare, ranked_by, system
+from eval_matching import Judged, Prepared, judged_metrics, metrics, prepare, ranked_by, system
 
 from app.matching.scoring import (
     ScoringWeights,
@@ -118,15 +120,28 @@ class Evaluator:
         score, _ = fused_scores(dense, lex, cpv, context, w)
         return ranked_by(score, self.ids)[:100]
 
-    def metrics(self, members: Sequence[str], w: ScoringWeights) -> np.ndarray:
-        self.evaluations += 1
-        rows = [metrics(self.ranking(m, w), self.p.qrels[m]) for m in members]
-        mean: np.ndarray = np.asarray(rows).mean(axis=0)
-        return mean
+    def judged(self, member: str, w: ScoringWeights) -> Judged:
+        """Judged figures of one member's ranking."""
+        return judged_metrics(self.ranking(member, w), self.p.judged[member])
 
     def objective(self, members: Sequence[str], w: ScoringWeights) -> float:
-        mean = self.metrics(members, w)
-        return float(mean[0] + 0.25 * mean[3])
+        self.evaluations += 1
+        ndcg = [self.judged(m, w).ndcg for m in members]
+        return float(np.mean(ndcg) + 0.25 * min(ndcg))
+
+
+def cross_validate(ev: Evaluator, *, verbose: bool = True) -> dict[str, Judged]:
+    """Leave one member out: weights searched on the others rank the held-out member."""
+    everyone = [m.id for m in ev.p.members]
+    held_out: dict[str, Judged] = {}
+    if verbose:
+        print(f"{'held out':<12} {'nDCG@10':>8}  weights tuned on the 11 others")
+    for member in everyone:
+        weights, _ = search(ev, [m for m in everyone if m != member])
+        held_out[member] = ev.judged(member, weights)
+        if verbose:
+            print(f"{member:<12} {held_out[member].ndcg:>8.3f}  {_short(weights)}")
+    return held_out
 
 
 def search(ev: Evaluator, members: Sequence[str]) -> tuple[ScoringWeights, float]:
@@ -162,24 +177,24 @@ def main() -> None:
     ev = Evaluator(p)
     everyone = [m.id for m in p.members]
     if not args.no_cv:
-        held_out = []
-        print(f"{'held out':<12} {'nDCG@10':>8}  weights tuned on the 11 others")
-        for member in everyone:
-            weights, _ = search(ev, [m for m in everyone if m != member])
-            value = ev.metrics([member], weights)[0]
-            held_out.append(value)
-            print(f"{member:<12} {value:>8.3f}  {_short(weights)}")
-        print(f"CV nDCG@10 (leave one member out): {np.mean(held_out):.3f}")
+        held_out = cross_validate(ev)
+        print(
+            "CV judged nDCG@10 (leave one member out): "
+            f"{np.mean([j.ndcg for j in held_out.values()]):.3f}"
+        )
     weights, value = search(ev, everyone)
-    mean = ev.metrics(everyone, weights)
+    judged = [ev.judged(m, weights) for m in everyone]
     print(
-        f"\nall members: objective {value:.3f}; nDCG@10 {mean[0]:.3f} P@10 {mean[1]:.3f} "
-        f"R@100 {mean[2]:.3f} MAP@100 {mean[3]:.3f}"
+        f"\nall members: objective {value:.3f}; judged nDCG@10 "
+        f"{np.mean([j.ndcg for j in judged]):.3f}, worst {min(j.ndcg for j in judged):.3f}, "
+        f"judged share {np.mean([j.share for j in judged]):.2f}"
     )
-    full = np.asarray([metrics(system(p, weights)(m), p.qrels[m.id]) for m in p.members]).mean(
-        axis=0
+    full = [judged_metrics(system(p, weights)(m), p.judged[m.id]).ndcg for m in p.members]
+    labels = np.asarray([metrics(system(p, weights)(m), p.qrels[m.id]) for m in p.members])
+    print(
+        f"same weights through rank_notices: judged nDCG@10 {np.mean(full):.3f}; "
+        f"CPV labels nDCG@10 {labels.mean(axis=0)[0]:.3f} R@100 {labels.mean(axis=0)[2]:.3f}"
     )
-    print(f"same weights through rank_notices: nDCG@10 {full[0]:.3f}")
     print(f"\nchosen: {weights}")
     print(
         "ScoringWeights() defaults match"
