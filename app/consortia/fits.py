@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -34,15 +33,8 @@ import numpy.typing as npt
 from app.consortia.decode import lot_key
 from app.consortia.inputs import Requirement
 from app.matching.units import ExpertiseUnit, notice_passages, text_for_embedding
+from app.search.embedder import Embedder
 from models.notice import Notice
-
-
-class TextEncoder(Protocol):
-    """What fits need of an embedder: unit-norm float32 rows, one per text."""
-
-    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Embed ``texts`` as an ``(len(texts), dimension)`` array."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +150,7 @@ def notice_requirements(
 def max_cosines(
     requirements: Sequence[NoticeRequirement],
     units: Mapping[str, Sequence[ExpertiseUnit]],
-    encoder: TextEncoder,
+    encoder: Embedder,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Per member, the best cosine of each requirement (in order) with any of its units.
 
@@ -187,7 +179,7 @@ def max_cosines(
 def member_fits(
     requirements: Sequence[NoticeRequirement],
     units: Mapping[str, Sequence[ExpertiseUnit]],
-    encoder: TextEncoder,
+    encoder: Embedder,
     calibration: FitCalibration = DEFAULT_CALIBRATION,
 ) -> dict[str, dict[str, float]]:
     """``{member_id: {requirement_id: fit}}`` for every member and requirement."""

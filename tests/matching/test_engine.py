@@ -17,7 +17,8 @@ import pytest
 
 from app.core.config import Settings
 from app.core.context import AppContext
-from app.matching.engine import MatchingEngine, search_notices
+from app.matching.engine import MatchingEngine
+from app.matching.search import search_notices
 from app.matching.units import member_units, text_for_embedding
 from app.members.service import get_member, member_from_row
 from app.search.background import sync_once
@@ -124,7 +125,10 @@ class RecordingEmbedder:
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
+        self.name = inner.name
         self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self.max_chars = inner.max_chars
         self.texts: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

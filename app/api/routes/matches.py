@@ -10,13 +10,13 @@ from pydantic import BaseModel, StringConstraints
 from app.api.deps import AUTHENTICATED, CurrentPrincipal, MatchingDep, NowDep, SessionDep, require
 from app.api.params import MemberIdPath, NoticeIdPath
 from app.auth import policy
-from app.matching.engine import search_notices
 from app.matching.present import (
     MemberMatchesPublic,
     NoticeMatchesPublic,
     member_matches,
     notice_matches,
 )
+from app.matching.search import search_notices
 from app.members.service import get_member, list_all_members, member_from_row
 from app.notices.queries import resolve_notice_id
 from models.notice import Nature
