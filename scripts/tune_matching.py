@@ -3,8 +3,9 @@
     python scripts/tune_matching.py [--no-cv]
 
 Two stages over a fixed grid (below), from a fixed neutral start: first a joint
-grid over the three coupled knobs that decide how much the CPV profile counts and
-where it comes from (``cpv`` × ``feedback_notices`` × ``label_share``), then
+grid over the four coupled knobs that decide how much words and CPV profile count
+and where the profile comes from (``lexical`` × ``cpv`` × ``feedback_notices`` ×
+``label_support``), then
 coordinate ascent over every knob in a fixed order until a full round changes
 nothing (at most 4 rounds). A setting replaces the current one only when the
 objective gains more than ``MIN_GAIN`` (a noise floor: 0.005 is about one
@@ -82,7 +83,12 @@ GRID: dict[str, Sequence[Any]] = {
         (0.25, 0.5, 1.0, 1.0),
     ),
 }
-JOINT = ("cpv", "feedback_notices", "label_share")
+JOINT = {
+    "lexical": (0.25, 0.5, 0.75, 1.0),
+    "cpv": (1.0, 2.0, 3.0, 5.0, 8.0),
+    "feedback_notices": (0, 5, 10, 20),
+    "label_support": (0.0, 0.2, 0.25, 0.3),
+}
 MIN_GAIN = 0.005
 MAX_ROUNDS = 4
 assert {f.name for f in dataclasses.fields(ScoringWeights)} == {"dense", *GRID}, (
@@ -157,7 +163,7 @@ def cross_validate(ev: Evaluator, *, verbose: bool = True) -> dict[str, Judged]:
 def search(ev: Evaluator, members: Sequence[str]) -> tuple[ScoringWeights, float]:
     """Joint grid over ``JOINT``, then coordinate ascent over ``GRID``, on ``members``."""
     best, best_value = START, ev.objective(members, START)
-    for combination in itertools.product(*(GRID[knob] for knob in JOINT)):
+    for combination in itertools.product(*JOINT.values()):
         candidate = dataclasses.replace(best, **dict(zip(JOINT, combination, strict=True)))
         if candidate != best:
             score = ev.objective(members, candidate)
