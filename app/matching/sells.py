@@ -52,7 +52,7 @@ def _stems(words: str) -> frozenset[str]:
 _INSTALLATION = _stems(
     "pose poser installation installations installer montage monter raccordement "
     "maintenance entretien reparation reparations depannage refection rehab "
-    "install installing laying fitting fitted maintaining repair repairs servicing"
+    "install installing laying fitting fitted maintaining repair repairs"
 )
 """Work on the goods bought: with one of these a supply notice includes work."""
 _INSTALLATION_PHRASES = re.compile(r"\bmise en (place|oeuvre|service)\b|\bset up\b")
@@ -62,7 +62,7 @@ _GOODS_OF = re.compile(
 )
 """Goods named after a work ("produits d'entretien"): the goods, not the work."""
 _SERVICE_OR_WORKS = _stems(
-    "prestation prestations service services creation conception elaboration preparation "
+    "prestation prestations creation conception elaboration preparation "
     "realisation etude etudes mission accompagnement assistance animation "
     "travaux chantier construction renovation rehabilitation amenagement "
     "design development hosting host setup consultancy works"
