@@ -16,8 +16,9 @@ The text signals are standardised per member (z-score over the member's whole
 pool of notices: raw scales differ between members, BM25 grows with text length);
 the CPV overlap is added as a bounded bonus, and only codes the member's own words
 support enter the profile (:func:`supported_evidence`). A notice gives one match:
-its best target, among the targets that pass the hard filters (deadline, region,
-nature, and what the member sells: :mod:`app.matching.filters`).
+its best target (its best lot when it has lots), among the targets that pass the
+hard filters (deadline, region, nature, and what the member sells:
+:mod:`app.matching.filters`).
 
 Wiring: build the :class:`~app.matching.batch.NoticeBatch` and the BM25 index
 over every stored notice (closed ones too) once per index version; compute a

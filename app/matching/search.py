@@ -14,6 +14,7 @@ from datetime import datetime
 
 from app.matching.engine import MatchingEngine
 from models.member import Member
+from models.notice import Nature
 
 QUERY_MEMBER_ID = "free-text-query"
 """The id of the member a free-text query is read as (never stored)."""
@@ -32,7 +33,12 @@ def search_notices(
     engine: MatchingEngine, text: str, *, now: datetime, limit: int, open_only: bool
 ) -> list[SearchHit]:
     """The notices that best fit ``text``, best first, with the passage that matched best."""
-    query = Member(id=QUERY_MEMBER_ID, name="free-text query", expertise=[text])
+    # Words typed in a search box say what the notices are about, not what the person
+    # sells: supply notices stay in (the member matching leaves them out by what a
+    # member sells).
+    query = Member(
+        id=QUERY_MEMBER_ID, name="free-text query", expertise=[text], sells=list(Nature)
+    )
     matches = engine.match_member(query, now=now, limit=limit, include_closed=not open_only)
     return [
         SearchHit(

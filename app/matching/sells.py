@@ -119,11 +119,11 @@ class Purchase:
 def notice_buys(notice: Notice, lot: str | None = None) -> Purchase:
     """What the buyer buys with the notice (or with one of its lots)."""
     part = next((x for x in notice.lots if x.id == lot), None) if lot is not None else None
-    texts = [notice.title] if part is not None else [notice.title, notice.description]
-    if part is not None:
-        texts += [part.title, part.description]
+    if part is not None:  # a lot buys what its own words say (the notice's when it has none)
+        texts = [t for t in (part.title, part.description) if t] or [notice.title]
         codes = tuple(part.cpv or notice.cpv)
     else:
+        texts = [notice.title, notice.description]
         texts += [text for x in notice.lots for text in (x.title, x.description)]
         codes = (*notice.cpv, *(c for x in notice.lots for c in x.cpv))
     return _purchase(notice.nature, codes, tuple(t for t in texts if t))
