@@ -67,7 +67,7 @@ from models.paths import BUNDLED_DATA_DIR  # noqa: E402
 
 DEVSET = BUNDLED_DATA_DIR / "devset"
 NOTICES = DEVSET / "notices.jsonl"
-COTENDER = [sys.executable, "-m", "app.cli.main"]
+COTENDER = [sys.executable, "-c", "from app.cli.main import main; main()"]
 """This checkout's CLI (the ``cotender`` script of a venv may point at another checkout)."""
 SEED = 20240601
 

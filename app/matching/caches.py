@@ -26,7 +26,7 @@ V = TypeVar("V")
 VECTOR_CACHE_SIZE = 30_000
 """Passage vectors kept between requests (about 1 KiB each for 512 float16 dimensions)."""
 LABEL_CACHE_SIZE = 20_000
-"""CPV label vectors kept (two labels, French and English, for each of the 9,454 codes)."""
+"""CPV label vectors kept: more than the two labels (French, English) of each of 9,454 codes."""
 NOTICE_CACHE_SIZE = 10_000
 """Notices kept parsed and split into passages between requests (a few KiB each)."""
 CONTEXT_CACHE_SIZE = 2_000
@@ -68,13 +68,16 @@ class PassageVectors:
     Reading one back through qdrant-edge's Python binding costs some 35 µs (a list of
     512 floats), and a member's candidates hold about a thousand passages. CPV label
     passages (two thirds of a notice's passages) are shared by every notice with the
-    code, so their vectors are kept by text: at most two per CPV code. Other passages
-    are kept per notice and text. Vectors are kept as float16, the precision the index
-    stores them in: half the memory for the same values.
+    code, so their vectors are kept by text, in a plain dict: the labels are a closed
+    list (two per code of the CPV 2008 list, under ``labels``), and a dict lookup costs
+    a tenth of an LRU's, which counts at a thousand lookups a request. Other passages
+    are kept per notice and text in a bounded LRU. Vectors are kept as float16, the
+    precision the index stores them in: half the memory for the same values.
     """
 
     def __init__(self, capacity: int = VECTOR_CACHE_SIZE, labels: int = LABEL_CACHE_SIZE) -> None:
-        self._labels: BoundedCache[str, np.ndarray] = BoundedCache(labels)
+        self._labels: dict[str, np.ndarray] = {}
+        self._label_capacity = labels
         self._passages: BoundedCache[tuple[str, str], np.ndarray] = BoundedCache(capacity)
 
     def get(self, passage: RequirementPassage, text: str) -> np.ndarray | None:
@@ -84,8 +87,9 @@ class PassageVectors:
         return self._passages.get((passage.notice_id, text))
 
     def put_label(self, text: str, vector: np.ndarray) -> None:
-        """Keep the vector of a CPV label (``text`` as embedded)."""
-        self._labels.put(text, np.asarray(vector, dtype=np.float16))
+        """Keep the vector of a CPV label (``text`` as embedded), up to ``labels`` of them."""
+        if len(self._labels) < self._label_capacity:
+            self._labels[text] = np.asarray(vector, dtype=np.float16)
 
     def put_passage(self, notice_id: str, text: str, vector: np.ndarray) -> None:
         """Keep the vector of a passage of a notice (``text`` as embedded)."""

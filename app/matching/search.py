@@ -36,9 +36,7 @@ def search_notices(
     # Words typed in a search box say what the notices are about, not what the person
     # sells: supply notices stay in (the member matching leaves them out by what a
     # member sells).
-    query = Member(
-        id=QUERY_MEMBER_ID, name="free-text query", expertise=[text], sells=list(Nature)
-    )
+    query = Member(id=QUERY_MEMBER_ID, name="free-text query", expertise=[text], sells=list(Nature))
     matches = engine.match_member(query, now=now, limit=limit, include_closed=not open_only)
     return [
         SearchHit(
