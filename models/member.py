@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from models.notice import Nature
 from models.vocabulary.cpv import cpv_labels
 from models.vocabulary.places import normalise_department
 
@@ -57,6 +58,12 @@ class MemberBase(BaseModel):
     expertise: list[Statement] = Field(min_length=1, max_length=100)
     references: list[Reference] = Field(default_factory=list, max_length=100)
     cpv: list[str] = Field(default_factory=list, max_length=200)
+    sells: list[Nature] | None = Field(
+        default=None,
+        max_length=3,
+        description="What the member sells (services, works, supplies); "
+        "None: inferred from their statements (app.matching.sells).",
+    )
 
     @field_validator("cpv")
     @classmethod
@@ -97,3 +104,4 @@ class MemberUpdate(BaseModel):
     expertise: list[Statement] | None = Field(default=None, min_length=1, max_length=100)
     references: list[Reference] | None = None
     cpv: list[str] | None = None
+    sells: list[Nature] | None = None

@@ -67,7 +67,8 @@ from models.paths import BUNDLED_DATA_DIR  # noqa: E402
 
 DEVSET = BUNDLED_DATA_DIR / "devset"
 NOTICES = DEVSET / "notices.jsonl"
-COTENDER = Path(sys.executable).with_name("cotender")
+COTENDER = [sys.executable, "-c", "from app.cli.main import main; main()"]
+"""This checkout's CLI (the ``cotender`` script of a venv may point at another checkout)."""
 SEED = 20240601
 
 TARGET_RATIO = 0.5
@@ -205,12 +206,13 @@ def free_port() -> int:
 def environment(folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COTENDER_")}
     env.update({"COTENDER_DATA_DIR": str(folder), "COTENDER_LOG_LEVEL": "WARNING"})
+    env["PYTHONPATH"] = str(ROOT)  # the server runs from a data folder: import this checkout
     return env
 
 
 def admin_token(folder: Path) -> str:
     done = subprocess.run(
-        [str(COTENDER), "token", "create", "--admin", "--json"],
+        [*COTENDER, "token", "create", "--admin", "--json"],
         env=environment(folder),
         cwd=folder,
         capture_output=True,
@@ -261,7 +263,7 @@ def measure_latency(folder: Path, requests: int, log: Path) -> LatencyRun:
     with log.open("w") as out:
         started = time.perf_counter()
         server = subprocess.Popen(
-            [str(COTENDER), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*COTENDER, "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=environment(folder),
             cwd=folder,
             stdout=out,

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_matching import (  # noqa: E402
     CACHE,
-    CachedEncoder,
+    CachedEmbedder,
     load_members,
     load_notices,
     load_qrels,
@@ -92,7 +92,7 @@ def main() -> None:
     start = time.perf_counter()
     notices, members, qrels = load_notices(), load_members(), load_qrels()
     embedder = load_embedder(args.embedder)
-    encoder = embedder if embedder.name.startswith("hashing") else CachedEncoder(embedder)
+    encoder = embedder if embedder.name.startswith("hashing") else CachedEmbedder(embedder)
     requirements = []
     owners: list[str] = []
     for notice in notices:

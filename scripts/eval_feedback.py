@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_matching import CACHE, DEVSET, CachedEncoder, load_encoder, load_members  # noqa: E402
+from eval_matching import CACHE, DEVSET, CachedEmbedder, load_members  # noqa: E402
 
 from app.feedback.rerank import FeedbackWeights, NoticeProfile, rerank  # noqa: E402
 from app.feedback.service import (  # noqa: E402
@@ -49,6 +49,7 @@ from app.feedback.service import (  # noqa: E402
 )
 from app.matching.scoring import Match  # noqa: E402
 from app.members.feedback_examples import Example  # noqa: E402
+from app.search.embedder import load_embedder  # noqa: E402
 
 SHOWN = 10
 Grades = dict[str, int]
@@ -118,10 +119,10 @@ def build(folder: Path, cache_dir: Path) -> tuple[list[MemberCase], Callable[[],
     sessions = session_factory(engine)
     lines = (DEVSET / "notices.jsonl").read_text(encoding="utf-8").splitlines()
     NoticeStore(sessions).apply_batch([parse_notice_json_line(line) for line in lines])
-    embedder = CachedEncoder(load_encoder(), cache_dir)
+    embedder = CachedEmbedder(load_embedder("use"), cache_dir)
     index = EdgeIndex(folder / "index", int(embedder.inner.dimension))
-    Indexer(sessions, index, embedder).sync()  # type: ignore[arg-type]
-    matching = MatchingEngine(sessions, index, embedder)  # type: ignore[arg-type]
+    Indexer(sessions, index, embedder).sync()
+    matching = MatchingEngine(sessions, index, embedder)
     now = datetime.now(UTC)
     print(f"embedder {embedder.inner.name} ({type(embedder.inner).__name__})")
     cases = []

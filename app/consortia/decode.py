@@ -69,28 +69,18 @@ def member_lots(
 ) -> dict[str, tuple[LotId, ...]]:
     """Selected lots each member works on, in the order of ``request.lots``.
 
-    A member works on the lots where it is responsible for a requirement. A selected
-    lot the team covers nothing of still gets one member: the eligible team member
-    with the best fit on that lot's requirements (then the first by member id).
+    A member works on the lots where it is responsible for a requirement, and only
+    there: a selected lot the team covers nothing of gets no member (placing someone
+    who does not fit it would be a team no lead would send); it shows as gaps, with
+    the candidates who could cover it as suggestions, and fails the go rule.
     """
     reqs = request.considered_requirements()
     lot_of = {r.id: r.lot for r in reqs}
     worked = {(mid, lot_of[rid]) for rid, mid in assignment.items()}
-    result: dict[str, list[LotId]] = {c.member_id: [] for c in team}
-    for lot in request.lots:
-        on_lot = [c for c in team if (c.member_id, lot) in worked]
-        if not on_lot:
-            lot_reqs = [r.id for r in reqs if r.lot == lot]
-            eligible = [c for c in team if c.eligible(lot)]
-            on_lot = [
-                min(
-                    eligible,
-                    key=lambda c: (-max(c.fit.get(rid, 0.0) for rid in lot_reqs), c.member_id),
-                )
-            ]
-        for c in on_lot:
-            result[c.member_id].append(lot)
-    return {mid: tuple(lots) for mid, lots in result.items()}
+    return {
+        c.member_id: tuple(lot for lot in request.lots if (c.member_id, lot) in worked)
+        for c in team
+    }
 
 
 def build_consortium(request: AssemblyRequest, solution: ConsortiumSolution) -> Consortium:
@@ -148,6 +138,8 @@ def build_consortium(request: AssemblyRequest, solution: ConsortiumSolution) -> 
         reasons.append(
             "The solver reached its time limit: this team is the best found, not proven best."
         )
+    if solution.last_because:
+        reasons.append(solution.last_because)
     total_weight = sum(r.weight_units for r in reqs) / WEIGHT_UNIT
     proposal = Consortium(
         members=members,

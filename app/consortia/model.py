@@ -23,8 +23,8 @@ Constraints:
   (``AssemblyRequest.effective_share_cap`` relaxes it to 1 when ``max_members == 1``);
 - every selected lot has a member: the team holds at least one member eligible on
   it (not declined, available). Members work on the lots where they are responsible
-  for requirements; a lot the team covers nothing of goes to its eligible member with
-  the best fit there (``decode``), and shows up as gaps and a failed go rule.
+  for requirements; a lot the team covers nothing of gets no member (``decode``), and
+  shows up as gaps with suggestions and a failed go rule.
 
 Objective (maximised; ``SCALE`` integer points per unit, a unit being weight 1 x fit 1):
 ``sum weight[r] * fit[c, r] * x[c, r]``, plus an intention bonus per member (lead 0.30,
@@ -37,7 +37,10 @@ Diversity: every later team leaves out at least ``min(2, |T|)`` members of each
 earlier team ``T`` (one linear row per earlier team). Keeping all but one member of
 ``T`` is ``T`` with one member swapped, added or removed, which is not a genuinely
 different choice for the group. Each solve is optimal over what is left, so teams
-come out best first.
+come out best first. A later team must also cover every selected lot the first team
+covers: when what is left cannot (the members who fit a lot are all in earlier
+teams), the search stops there and the last proposal says why, rather than propose
+a team that leaves a lot to no one who fits it.
 
 Solver settings were measured on ``scripts/bench_consortia.py``: the LP relaxation
 of this facility-location-like model is tight only with ``linearization_level=2``
@@ -51,6 +54,7 @@ its reasons.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -59,7 +63,7 @@ from typing import NoReturn
 from ortools.sat.python import cp_model
 
 from app.consortia.errors import AssemblyError, NoFeasibleTeamError
-from app.consortia.inputs import WEIGHT_UNIT, AssemblyRequest
+from app.consortia.inputs import WEIGHT_UNIT, AssemblyRequest, LotId
 from app.consortia.solution import SCALE, ConsortiumSolution, points
 from models.consortium import IntentionRole
 
@@ -198,6 +202,15 @@ def _draw_teams(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if not solutions:
                 _raise_for_status(request, status, len(workers))
+            if status == cp_model.INFEASIBLE:
+                solutions[-1] = dataclasses.replace(
+                    solutions[-1],
+                    last_because=(
+                        "No further proposal: the candidates who fit the requirements and are "
+                        "not in the proposals above cannot form a team within the group's "
+                        "rules."
+                    ),
+                )
             break
         team = [ci for ci in workers if solver.boolean_value(y[ci])]
         assignment = {
@@ -205,6 +218,18 @@ def _draw_teams(
             for (ci, ri), var in x.items()
             if solver.boolean_value(var)
         }
+        lots = _covered_lots(request, assignment)
+        if solutions and lots < _covered_lots(request, solutions[0].assignment):
+            missing = _covered_lots(request, solutions[0].assignment) - lots
+            names = ", ".join(sorted("(notice)" if lot is None else lot for lot in missing))
+            solutions[-1] = dataclasses.replace(
+                solutions[-1],
+                last_because=(
+                    f"No further proposal: every other team would leave lot {names} to no one "
+                    "who fits it (the members who do are in the proposals above)."
+                ),
+            )
+            break
         solutions.append(
             ConsortiumSolution(
                 team=tuple(cands[ci].member_id for ci in team),
@@ -218,6 +243,12 @@ def _draw_teams(
     # Solves are optimal over a shrinking set, so this only reorders after a time limit.
     solutions.sort(key=lambda s: -s.objective)
     return solutions
+
+
+def _covered_lots(request: AssemblyRequest, assignment: Mapping[str, str]) -> set[LotId]:
+    """Selected lots of which the team covers at least one requirement."""
+    lot_of = {r.id: r.lot for r in request.considered_requirements()}
+    return {lot_of[rid] for rid in assignment} & set(request.lots)
 
 
 def _precheck(request: AssemblyRequest, workers: Sequence[int]) -> None:

@@ -25,6 +25,8 @@ class ConsortiumSolution:
     assignment: Mapping[str, str]
     objective: int
     optimal: bool
+    last_because: str | None = None
+    """Why no further team was proposed after this one, when the search stopped early."""
 
 
 def points(value: float) -> int:

@@ -1,19 +1,19 @@
 """Notices and members made ready for scoring: passages, units and their vectors.
 
-Embedding happens here and only here, through whatever ``Encoder`` the caller
-passes (the application's embedder, or a cache in front of it); scoring itself
-only reads vectors.
+Embedding happens here and only here, through whatever
+:class:`~app.search.embedder.Embedder` the caller passes (the application's
+embedder, or a cache in front of it); scoring itself only reads vectors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from app.matching.cpv_inference import CpvNodeIndex
+from app.search.embedder import Embedder
 from app.search.units import (
     ExpertiseUnit,
     RequirementPassage,
@@ -26,12 +26,6 @@ from app.search.units import (
 )
 from models.member import Member
 from models.notice import Notice
-
-
-class Encoder(Protocol):
-    """What scoring needs from an embedder: L2-normalised float32 rows, one per text."""
-
-    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -57,7 +51,7 @@ class NoticeBatch:
         return [target_key(self.notices[n].id, lot) for n, lot in self.targets]
 
 
-def _encode_unique(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+def _encode_unique(encoder: Embedder, texts: Sequence[str]) -> np.ndarray:
     unique = list(dict.fromkeys(texts))
     vectors = encoder.encode(unique) if unique else np.zeros((0, 1), dtype=np.float32)
     row = {text: i for i, text in enumerate(unique)}
@@ -66,7 +60,7 @@ def _encode_unique(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
 
 def build_batch(
     notices: Sequence[Notice],
-    encoder: Encoder,
+    encoder: Embedder,
     *,
     split: Sequence[Sequence[RequirementPassage]] | None = None,
 ) -> NoticeBatch:
@@ -116,7 +110,7 @@ class MemberEvidence:
         return " ".join(unit.text for unit in self.units)
 
 
-def build_member(member: Member, encoder: Encoder) -> MemberEvidence:
+def build_member(member: Member, encoder: Embedder) -> MemberEvidence:
     """Split a member into expertise units and embed them."""
     units = tuple(member_units(member))
     return MemberEvidence(member, units, _encode_unique(encoder, [u.text for u in units]))

@@ -17,6 +17,9 @@
 - **value**: applied only when a value range is requested: the lot's estimated value
   (else the notice's) must lie in it, compared as published (nearly always EUR); a
   notice that gives no value is kept and the reason says so, like an unknown place.
+- **sells**: a notice (or lot) that buys supplies only is not proposed to a member
+  who sells no supplies; one that also asks for installation, laying or maintenance
+  is, and the reason says so (:mod:`app.matching.sells`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.matching.sells import notice_buys
 from models.notice import Nature, Notice, NoticeStatus
 from models.vocabulary.places import DEPARTMENTS
 
@@ -138,6 +142,20 @@ def _value_filter(notice: Notice, lot: str | None, wanted: ValueRange) -> Applie
     return AppliedFilter("value", inside, f"estimated value {amount} {verb} {wanted.describe()}")
 
 
+def _sells_filter(notice: Notice, lot: str | None, sells: Collection[Nature]) -> AppliedFilter:
+    if Nature.supplies in sells:
+        return AppliedFilter("sells", True, "member sells supplies")
+    buys = notice_buys(notice, lot)
+    if buys.supplies_only:
+        return AppliedFilter(
+            "sells", False, "supplies only (no installation, laying or maintenance)"
+        )
+    if buys.natures == {Nature.supplies}:
+        return AppliedFilter("sells", True, "supplies with installation, laying or maintenance")
+    bought = ", ".join(sorted(n.value for n in buys.natures))
+    return AppliedFilter("sells", True, f"buys {bought}")
+
+
 def apply_filters(
     notice: Notice,
     *,
@@ -147,12 +165,18 @@ def apply_filters(
     now: datetime,
     natures: Collection[Nature] | None = None,
     value_range: ValueRange | None = None,
+    sells: Collection[Nature] | None = None,
 ) -> tuple[AppliedFilter, ...]:
-    """Every hard filter that applies to ``notice`` (or its ``lot``) for one member."""
+    """Every hard filter that applies to ``notice`` (or its ``lot``) for one member.
+
+    ``sells``: what the member sells (None: not checked).
+    """
     applied = [_deadline_filter(notice, lot, include_closed=include_closed, now=now)]
     region = _region_filter(notice, regions)
     if region is not None:
         applied.append(region)
+    if sells is not None:
+        applied.append(_sells_filter(notice, lot, sells))
     if natures is not None:
         if notice.nature is None:
             applied.append(AppliedFilter("nature", True, "nature unknown: kept"))

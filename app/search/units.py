@@ -148,12 +148,12 @@ def notice_passages(
 def lot_passages(passages: list[RequirementPassage], lot: str | None) -> list[RequirementPassage]:
     """The passages that describe ``lot`` (None: the whole notice, lots included).
 
-    A lot is read with the notice's title as context: "Lot 3 – Entretien" means
-    little without the notice it belongs to.
+    A lot is read with the notice's title and description as context: "Lot 3 –
+    Entretien" means little without the notice it belongs to.
     """
     if lot is None:
         return list(passages)
-    return [p for p in passages if p.lot == lot or (p.lot is None and p.kind == "title")]
+    return [p for p in passages if p.lot == lot or (p.lot is None and p.kind != "cpv")]
 
 
 def member_units(member: Member) -> list[ExpertiseUnit]:

@@ -203,12 +203,13 @@ def test_assemble_lot_nobody_may_work_on_is_refused() -> None:
         assemble(_request(candidates=candidates))
 
 
-def test_assemble_uncovered_lot_still_gets_a_member_and_fails_the_go_rule() -> None:
+def test_assemble_uncovered_lot_gets_no_member_and_fails_the_go_rule() -> None:
+    """No one is placed on a lot they do not fit: the lot is a gap, the go rule fails."""
     candidates = (
         Candidate("ann", fit={"a": 0.9, "b": 0.8, "c": 0.3}, intention=IntentionRole.lead),
     )
     best = assemble(_request(candidates=candidates))[0]
-    assert best.members[0].lots == ["1", "2"]
+    assert best.members[0].lots == ["1"]
     assert best.coverage_by_lot == {"1": 1.0, "2": 0.0}
     assert [g.requirement_id for g in best.gaps] == ["c"]
     assert best.go_no_go is not None and not best.go_no_go.go

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from app.consortia import AssemblyRequest, NoFeasibleTeamError, assemble
+from app.consortia.decode import lot_key
 from app.consortia.roles import SOLIDARITY_SHARE, SUBCONTRACT_SHARE
 from models.consortium import NO_LOT_KEY, Consortium, IntentionRole, LegalForm, TeamRole
 from models.member import MemberKind
@@ -99,7 +100,10 @@ def test_assemble_proposals_respect_every_invariant(request: AssemblyRequest) ->
             assert 0 < m.share <= cap + 1e-12
         assert sum(m.share for m in members) == pytest.approx(1.0, abs=1e-6)
         for lot in request.lots:
-            assert any(lot in m.lots for m in members), f"lot {lot} has no member"
+            staffed = any(lot in m.lots for m in members)
+            # A lot has a member exactly when the team covers some of it (no one who does
+            # not fit a lot is placed on it).
+            assert staffed == (proposal.coverage_by_lot[lot_key(lot)] > 0), f"lot {lot}"
         _check_coverage(request, proposal)
         _check_roles(proposal)
         decision = proposal.go_no_go

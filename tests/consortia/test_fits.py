@@ -52,11 +52,15 @@ FACILITATOR = Member(
 )
 
 
-class CountingEncoder:
+class CountingEmbedder:
     """The hashing embedder, counting its calls."""
 
     def __init__(self) -> None:
         self.inner = HashingEmbedder()
+        self.name = self.inner.name
+        self.dimension = self.inner.dimension
+        self.max_tokens = self.inner.max_tokens
+        self.max_chars = self.inner.max_chars
         self.calls: list[list[str]] = []
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -133,7 +137,7 @@ def test_max_cosines_one_batch_of_distinct_texts() -> None:
         "m-twin": member_units(FACILITATOR.model_copy(update={"id": "m-twin"})),
         "m-none": [],
     }
-    encoder = CountingEncoder()
+    encoder = CountingEmbedder()
     cosines = max_cosines(requirements, units, encoder)
     assert len(encoder.calls) == 1
     texts = encoder.calls[0]

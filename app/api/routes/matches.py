@@ -18,8 +18,8 @@ from app.api.deps import (
 from app.api.params import MemberIdPath, NoticeIdPath
 from app.api.value_params import MaxValue, MinValue, check_value_range
 from app.feedback.usecases import match_member
-from app.matching.engine import search_notices
 from app.matching.present import MemberMatchesPublic, NoticeMatchesPublic
+from app.matching.search import search_notices
 from app.matching.usecases import match_notice
 from models.notice import Nature
 

@@ -1,0 +1,144 @@
+"""Ranking examples from the assessors' notes (``data/devset/judging-notes``), real model.
+
+The pool is every devset notice (a member's CPV profile comes from their best text
+matches in the whole pool, so a small pool would not say what serving does) plus an
+invented 17-lot building works notice; the ranking is ``rank_notices``, the scoring
+the engine serves and the tuner tunes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.matching.batch import NoticeBatch, build_batch, build_member
+from app.matching.lexical import BM25Index, notice_documents
+from app.matching.scoring import Match, rank_notices
+from app.search.embedder import Embedder, load_embedder
+from models.member import Member
+from models.notice import Lot, Notice
+
+DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+PAINTING_WORKS = [
+    "decp:217402643000192018TRBAT183000",  # travaux de peinture intérieure, bâtiments communaux
+    "decp:215904103000112018PPt-m47eI_00",  # travaux de peinture dans les bâtiments communaux
+]
+PAINT_SUPPLY = [
+    "decp:388956302000292018F1803DCP00",  # fourniture de matériel de peinture
+    "decp:219740040000152019ROa4iDeQoz00",  # fourniture de peintures pour 2019 & 2020
+    "decp:221700016007382018hxNQLHku_600",  # fourniture et livraison de peinture
+]
+WEBSITE = ["decp:2178031130001820182rG0hS6Dd200"]  # refonte du site internet de la ville
+VENDOR_PACKAGES = [
+    "decp:2245000170001320181834000",  # maintenance du progiciel GESTIMARCHES
+    "decp:2245000170001320181831500",  # maintenance du progiciel MICROSAT
+    "decp:0000000000000020183WC4e9_iEw00",  # maintenance progiciel Symphony
+]
+PAINTER = Member(
+    id="m-painter",
+    name="Peintre en bâtiment",
+    expertise=[
+        "Peintre en bâtiment : peinture intérieure et extérieure, ravalement de façades.",
+        "Pose de revêtements muraux et de sols souples dans les bâtiments publics.",
+    ],
+)
+LOT_CODES = {"1": ["45262660"], "2": ["45223220"], "3": ["45442100"], "14": ["45310000"]}
+"""CPV codes of some lots, as buyers give them (asbestos removal, structural works,
+painting, electrical works); the others carry only the notice's code."""
+BUILDING_WORKS = Notice(
+    id="boamp:26-000017",
+    source="boamp",
+    title="Réhabilitation et extension du groupe scolaire Jean Moulin (17 lots)",
+    cpv=["45000000"],
+    lots=[
+        Lot(id=str(i), title=title, cpv=LOT_CODES.get(str(i), []))
+        for i, title in enumerate(
+            [
+                "Désamiantage",
+                "Gros œuvre",
+                "Peinture et revêtements muraux",
+                "Charpente",
+                "Couverture",
+                "Étanchéité",
+                "Menuiseries extérieures",
+                "Menuiseries intérieures",
+                "Serrurerie",
+                "Plâtrerie",
+                "Carrelage",
+                "Plomberie",
+                "Chauffage ventilation",
+                "Électricité",
+                "Ascenseur",
+                "VRD",
+                "Espaces verts",
+            ],
+            start=1,
+        )
+    ],
+)
+
+
+@cache
+def _embedder() -> Embedder:
+    return load_embedder("use")
+
+
+@cache
+def _pool() -> tuple[NoticeBatch, BM25Index]:
+    notices = []
+    with (DEVSET / "notices.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line)
+            data["id"] = data["id"].replace(" ", "_")  # one DECP id has a space
+            notices.append(Notice.model_validate(data))
+    notices.append(BUILDING_WORKS)
+    documents = [doc for notice in notices for doc in notice_documents(notice)]
+    lexical = BM25Index([key for key, _ in documents], [fields for _, fields in documents])
+    return build_batch(notices, _embedder()), lexical
+
+
+def _rank(member: Member) -> list[Match]:
+    batch, lexical = _pool()
+    evidence = build_member(member, _embedder())
+    return rank_notices(evidence, batch, lexical, include_closed=True, now=NOW)
+
+
+def _position(matches: list[Match], notice_id: str) -> float:
+    ids = [m.notice_id for m in matches]
+    return ids.index(notice_id) if notice_id in ids else float("inf")
+
+
+@pytest.mark.slow
+def test_painter_sees_painting_works_and_not_paint_supply() -> None:
+    matches = _rank(PAINTER)
+    works = [_position(matches, n) for n in PAINTING_WORKS]
+    assert max(works) < 30
+    # Goods only are another trade: not proposed, or (a supply the text cannot tell
+    # from a service) after every painting works notice.
+    assert all(_position(matches, supply) > max(works) for supply in PAINT_SUPPLY)
+    assert _position(matches, PAINT_SUPPLY[0]) == float("inf")
+
+
+@pytest.mark.slow
+def test_web_developer_sees_a_website_redesign_before_vendor_package_maintenance() -> None:
+    members = yaml.safe_load((DEVSET / "members.yaml").read_text(encoding="utf-8"))
+    web = Member.model_validate(next(m for m in members if m["id"] == "m-web"))
+    matches = _rank(web)
+    redesign = _position(matches, WEBSITE[0])
+    assert redesign < 30
+    assert all(redesign < _position(matches, n) for n in VENDOR_PACKAGES)
+
+
+@pytest.mark.slow
+def test_a_fitting_lot_of_a_large_works_notice_is_proposed_and_named() -> None:
+    matches = _rank(PAINTER)
+    match = next(m for m in matches if m.notice_id == BUILDING_WORKS.id)
+    assert match.lot == "3"
+    assert _position(matches, BUILDING_WORKS.id) < 50
+    assert any(p.passage.lot == "3" for p in match.reasons.passages)

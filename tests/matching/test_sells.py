@@ -1,0 +1,85 @@
+"""What a member sells and what a notice buys (real devset members and notice titles)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from app.matching.filters import apply_filters
+from app.matching.sells import member_sells, notice_buys
+from models.member import Member
+from models.notice import Lot, Nature, Notice
+
+DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def _members() -> dict[str, Member]:
+    raw = yaml.safe_load((DEVSET / "members.yaml").read_text(encoding="utf-8"))
+    return {m["id"]: Member.model_validate(m) for m in raw}
+
+
+def _notice(title: str, codes: list[str], **extra: object) -> Notice:
+    return Notice.model_validate({"id": "decp:1", "title": title, "cpv": codes, **extra})
+
+
+def test_devset_members_stay_valid_and_their_sales_are_inferred() -> None:
+    members = _members()
+    assert all(m.sells is None for m in members.values())  # none declared in the file
+    assert Nature.supplies in member_sells(members["m-print"])  # "impression ... de documents"
+    assert Nature.supplies not in member_sells(members["m-web"])
+    assert Nature.supplies not in member_sells(members["m-clean"])  # "avec des produits": a means
+    assert Nature.works in member_sells(members["m-elec"])  # "installation ... de réseaux"
+
+
+def test_declared_sales_win_and_bad_values_are_refused() -> None:
+    web = _members()["m-web"]
+    declared = web.model_copy(update={"sells": [Nature.services, Nature.supplies]})
+    assert member_sells(declared) == {Nature.services, Nature.supplies}
+    with pytest.raises(ValidationError, match="sells"):
+        Member.model_validate({**web.model_dump(), "sells": ["goods"]})
+
+
+@pytest.mark.parametrize(
+    ("title", "codes", "supplies_only", "installation"),
+    [
+        ("Fourniture et livraison de peinture pour les services", ["44810000"], True, False),
+        ("Fourniture de produits d'entretien et d'hygiène", ["39830000"], True, False),
+        ("Fourniture et pose de clôtures et portails", ["34928200"], False, True),
+        ("ACQUISITION ET MISE EN PLACE DES TRIBUNES REPLIABLES", ["37535280"], False, True),
+        ("Préparation et fourniture de repas en liaison froide", ["15894200"], False, False),
+        ("Travaux de peinture dans les bâtiments communaux", ["45442100"], False, False),
+    ],
+)  # fmt: skip
+def test_what_a_notice_buys(
+    title: str, codes: list[str], supplies_only: bool, installation: bool
+) -> None:
+    buys = notice_buys(_notice(title, codes))
+    assert buys.supplies_only is supplies_only
+    assert buys.installation is installation
+
+
+def test_the_sells_filter_says_why() -> None:
+    painter = Member(id="m-painter", name="Peintre", expertise=["Peintre en bâtiment."])
+    sells = member_sells(painter)
+    supply = _notice("Fourniture de peintures pour 2019 & 2020", ["44810000"])
+    [*_, refused] = apply_filters(supply, include_closed=True, now=NOW, sells=sells)
+    assert (refused.name, refused.passed) == ("sells", False)
+    assert "supplies only" in refused.detail
+    laid = _notice("Fourniture et pose de revêtements de sols", ["44112200"])
+    [*_, kept] = apply_filters(laid, include_closed=True, now=NOW, sells=sells)
+    assert kept.passed and "installation, laying or maintenance" in kept.detail
+
+
+def test_a_lot_buys_by_its_own_codes_and_words() -> None:
+    notice = _notice(
+        "Réhabilitation de l'école (3 lots)",
+        ["45000000"],
+        lots=[Lot(id="1", title="Fourniture de mobilier scolaire", cpv=["39160000"])],
+    )
+    assert notice_buys(notice, "1").supplies_only
+    assert not notice_buys(notice).supplies_only
