@@ -12,6 +12,7 @@ from app.api.main import api_router
 from app.core.config import Settings, get_settings
 from app.core.context import AppContext
 from app.search.background import BackgroundIndexer
+from app.web.router import install_web
 
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
@@ -40,4 +41,5 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     )
     install_error_handlers(app)
     app.include_router(api_router)
+    install_web(app)
     return app

@@ -13,6 +13,7 @@ from app.auth.tokens import (
     TokenOwnerError,
     create_token,
     revoke_token,
+    signin_url,
 )
 from app.cli.common import JsonOption, echo_json, open_context
 from app.core.context import AppContext
@@ -47,9 +48,12 @@ def create_command(
     days: int = typer.Option(
         DEFAULT_TOKEN_DAYS, "--days", min=1, max=MAX_TOKEN_DAYS, help="Days until it expires."
     ),
+    link: bool = typer.Option(
+        False, "--link", help="Print a web sign-in link (on COTENDER_PUBLIC_URL) instead."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Print a new bearer token (shown once: only its hash is stored)."""
+    """Print a new bearer token or sign-in link (shown once: only its hash is stored)."""
     if admin == (member is not None):
         typer.echo("give exactly one of --member MEMBER_ID or --admin", err=True)
         raise typer.Exit(code=2)
@@ -59,6 +63,7 @@ def create_command(
         except TokenOwnerError as error:
             typer.echo(str(error), err=True)
             raise typer.Exit(code=1) from error
+        url = signin_url(context.settings.public_url, issued.token)
     if as_json:
         echo_json(
             {
@@ -67,10 +72,11 @@ def create_command(
                 "member_id": issued.member_id,
                 "is_admin": issued.is_admin,
                 "expires_at": issued.expires_at.isoformat(),
+                **({"link": url} if link else {}),
             }
         )
         return
-    typer.echo(issued.token)
+    typer.echo(url if link else issued.token)
     who = "admin" if issued.is_admin else f"member {issued.member_id}"
     typer.echo(f"token {issued.id} for {who}, expires {issued.expires_at:%Y-%m-%d}", err=True)
 
