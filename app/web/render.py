@@ -67,7 +67,12 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(_filters(language))
-    env.globals.update(language=language, language_names=LANGUAGE_NAMES, languages=LANGUAGES)
+    env.globals.update(
+        language=language,
+        language_names=LANGUAGE_NAMES,
+        languages=LANGUAGES,
+        colon="\u00a0:" if language == "fr" else ":",  # French puts a space before a colon
+    )
     return env
 
 

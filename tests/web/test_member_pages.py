@@ -87,9 +87,9 @@ def test_notice_page_shows_deadlines_lots_sources_and_intentions(
     sign_in(web, web_context, "m-studies")  # the lead of g-participation
     page = web.get(f"/notices/{NOTICE}").text
     assert "Date limite de remise des offres" in page
-    assert "Lot 3 : Communication de la concertation" in page or "Lot 3: Communication" in page
+    assert "Lot 3\u00a0: Communication de la concertation" in page
     assert "https://www.boamp.fr/pages/avis/?q=idweb:26-4242" in page
-    assert "Claire Dumont : Contributeur" in page or "Claire Dumont: Contributeur" in page
+    assert "Claire Dumont\u00a0: Contributeur" in page
     assert "Membres de vos groupes qui correspondent le mieux" in page
     sign_in(web, web_context, "m-comm")  # a member, not a lead: only their own intention
     member_view = web.get(f"/notices/{NOTICE}").text
