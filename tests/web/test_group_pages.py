@@ -58,6 +58,10 @@ def test_a_lead_proposes_teams_picks_one_and_downloads_the_draft(
     assert len(sections) >= 2  # side by side
     assert "Mandataire" in proposals.text and "Inès Moreau" in proposals.text
     assert "Au sein de la coopérative (CAE)" in proposals.text and 'class="go"' in proposals.text
+    # The go/no-go verdict in French: one check per rule, none of the domain's English.
+    assert "1 pilote déclaré dans l'équipe, 1 requis (Inès Moreau)." in proposals.text
+    assert "couverture de lot 1 100\u00a0%, 80\u00a0% requis" in proposals.text
+    assert "Pass:" not in proposals.text and "declared lead" not in proposals.text
     created = web.post(
         f"{WORKSPACE}/drafts",
         data={"csrf_token": csrf, "max_members": 4, "proposal": 1},

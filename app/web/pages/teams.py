@@ -2,7 +2,8 @@
 
 Domain calls: ``app.auth.policy.can_lead_group`` (before any look-up),
 ``app.consortia.service.prepare_assembly`` with ``app.consortia.assembly.assemble``
-(as ``POST /api/notices/{id}/consortia``), ``app.drafting.service.create_draft``
+(as ``POST /api/notices/{id}/consortia``), ``app.consortia.go_rule.go_checks`` (the
+go/no-go verdict's checks, said in the page's language), ``app.drafting.service.create_draft``
 (as ``POST /api/notices/{id}/drafts``, the proposal given by its index in the same
 deterministic computation), ``app.members.service.list_all_members`` for names.
 """
@@ -21,6 +22,7 @@ from app.auth import policy
 from app.consortia import service as consortia
 from app.consortia.assembly import assemble
 from app.consortia.errors import AssemblyError, InvalidRequestError
+from app.consortia.go_rule import go_checks
 from app.core.context import AppContext
 from app.core.db import transaction
 from app.drafting import service as drafting
@@ -104,6 +106,7 @@ def propose(
             "group": prepared.group,
             "notice": prepared.notice,
             "proposals": proposals,
+            "checks": [go_checks(p, prepared.group.procedure.go_rule) for p in proposals],
             "why_none": why_none,
             "names": names,
             "max_members": max_members,
