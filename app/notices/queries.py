@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,3 +82,9 @@ def list_notices(
         .offset(offset)
     ).all()
     return total, list(page)
+
+
+def notices_by_id(session: Session, notice_ids: Sequence[str]) -> dict[str, NoticeRow]:
+    """The stored notices among ``notice_ids`` (served ids, as matches give them), one query."""
+    rows = session.scalars(select(NoticeRow).where(NoticeRow.id.in_(list(notice_ids))))
+    return {row.id: row for row in rows}

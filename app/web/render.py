@@ -66,6 +66,15 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    _ = translations(language).gettext
+    # Said on every card: translated once here rather than at each use in a loop.
+    choices = {
+        "lead": _("Lead"),
+        "contributor": _("Contributor"),
+        "interested": _("Interested"),
+        "declined": _("I decline"),
+    }
+    env.globals.update(role_choices=choices, role_names={**choices, "declined": _("Declined")})
     env.filters.update(_filters(language))
     env.globals.update(
         language=language,

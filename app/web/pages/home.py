@@ -1,8 +1,9 @@
 """« Pour moi »: a member's matches, best first, with why, filters and one-click intentions.
 
 Domain calls: ``app.members.service.get_member`` and ``member_from_row``,
-``AppContext.matching.match_member``, ``app.notices.queries.get_notice`` and
-``present``, ``app.intentions.service.member_intentions`` and ``declare``.
+``AppContext.matching.match_member``, ``app.notices.queries.notices_by_id`` (one query
+for the page's notices), ``get_notice`` and ``present``,
+``app.intentions.service.member_intentions`` and ``declare``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from app.api.params import NoticeIdPath
 from app.core.db import transaction
 from app.intentions import service as intentions
 from app.members.service import get_member, member_from_row
-from app.notices.queries import get_notice, present
+from app.notices.queries import get_notice, notices_by_id, present
 from app.web.deps import ContextDep, OptionalUser, PostedBy, member_id_of
 from app.web.errors import see_other
 from app.web.i18n import language_of
@@ -70,8 +71,9 @@ def home(
         )
         language = language_of(request)
         cards: list[MatchCard] = []
+        rows = notices_by_id(session, [match.notice_id for match in matches])
         for match in matches:
-            notice_row = get_notice(session, match.notice_id)
+            notice_row = rows.get(match.notice_id)
             if notice_row is None:
                 continue
             notice = present(notice_row, now=now)

@@ -3,7 +3,7 @@ notices the edited profile would match before saving.
 
 Domain calls: ``app.members.service.get_member``, ``member_from_row`` and ``update_member``
 (as ``PATCH /api/members/{id}``), ``AppContext.matching.match_member`` for the preview,
-``app.notices.queries.get_notice`` and ``present`` for the previewed notices.
+``app.notices.queries.notices_by_id`` and ``present`` for the previewed notices.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from starlette.responses import Response
 from app.core.context import AppContext
 from app.core.db import transaction
 from app.members.service import get_member, member_from_row, update_member
-from app.notices.queries import get_notice, present
+from app.notices.queries import notices_by_id, present
 from app.web.deps import ContextDep, MemberDep, PostedBy, member_id_of
 from app.web.errors import see_other
 from app.web.render import render
@@ -112,8 +112,8 @@ def _matched(context: AppContext, member: Member) -> list[Notice]:
     preview = member.model_copy(update={"id": f"~preview:{member.id}"})
     matches = context.matching.match_member(preview, now=now, limit=PREVIEWED)
     with context.sessions() as session:
-        rows = [get_notice(session, m.notice_id) for m in matches]
-        return [present(row, now=now) for row in rows if row is not None]
+        rows = notices_by_id(session, [m.notice_id for m in matches])
+    return [present(rows[m.notice_id], now=now) for m in matches if m.notice_id in rows]
 
 
 def _page(

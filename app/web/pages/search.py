@@ -1,7 +1,7 @@
 """Free-text search over notices, in French or English.
 
 Domain calls: ``app.matching.engine.search_notices`` (as ``GET /api/search``),
-``app.notices.queries.get_notice`` and ``present``.
+``app.notices.queries.notices_by_id`` and ``present``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.matching.engine import search_notices
-from app.notices.queries import get_notice, present
+from app.notices.queries import notices_by_id, present
 from app.web.deps import ContextDep, signed_in
 from app.web.render import render
+from models.notice import Notice
 
 router = APIRouter(include_in_schema=False)
 MIN_QUERY = 3
@@ -30,15 +31,15 @@ def search(
 ) -> Response:
     """Notices that fit the words, by meaning, words and trade (open ones unless asked)."""
     query = q.strip()
-    hits = []
+    hits: list[tuple[Notice, str | None]] = []
     now = datetime.now(UTC)
     if len(query) >= MIN_QUERY:
         found = search_notices(context.matching, query, now=now, limit=20, open_only=not closed)
         with context.sessions() as session:
-            for hit in found:
-                row = get_notice(session, hit.notice_id)
-                if row is not None:
-                    hits.append((present(row, now=now), hit.passage))
+            rows = notices_by_id(session, [hit.notice_id for hit in found])
+        hits = [
+            (present(rows[h.notice_id], now=now), h.passage) for h in found if h.notice_id in rows
+        ]
     return render(
         request,
         "search.html",
