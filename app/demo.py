@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.auth.tokens import create_token
+from app.auth.tokens import create_token, signin_url
 from app.core.db import transaction
 from app.core.import_report import ImportReport
 from app.groups.importer import import_groups
@@ -33,6 +33,8 @@ def bundled_notice_files() -> list[Path]:
 
 DEMO_LEAD = "m-studies"
 """The member whose token the demo prints: a lead of the sample group ``g-participation``."""
+DEMO_MEMBER = "m-comm"
+"""A member of ``g-participation`` who does not lead it: the demo prints their sign-in link."""
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,27 @@ def demo_people(context: AppContext) -> list[str]:
         f"  line {error.line}: {error.id or ''} {error.field or ''}: {error.message}"
         for error in [*people.members.errors, *people.groups.errors]
     ]
+    public_url = context.settings.public_url
     with transaction(context.sessions) as session:
         secret = context.settings.secret_key.get_secret_value()
         now = datetime.now(UTC)
         admin = create_token(session=session, secret_key=secret, now=now, is_admin=True)
-        lead = None
-        if session.get(MemberRow, DEMO_LEAD) is not None:
-            lead = create_token(session=session, secret_key=secret, now=now, member_id=DEMO_LEAD)
+        tokens = {
+            member_id: create_token(
+                session=session, secret_key=secret, now=now, member_id=member_id
+            )
+            for member_id in (DEMO_LEAD, DEMO_MEMBER)
+            if session.get(MemberRow, member_id) is not None
+        }
+        admin_link = create_token(session=session, secret_key=secret, now=now, is_admin=True)
     lines.append(f"admin token (may do everything):  {admin.token}")
-    if lead is not None:
+    if DEMO_LEAD in tokens:
+        lead = tokens[DEMO_LEAD]
         lines.append(f"member token for {DEMO_LEAD} (lead of g-participation):  {lead.token}")
     lines.append('try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8000/api/groups')
+    lines.append("open the web app with a sign-in link:")
+    roles = {DEMO_LEAD: "lead of g-participation", DEMO_MEMBER: "member of g-participation"}
+    for member_id, issued in tokens.items():
+        lines.append(f"  {member_id} ({roles[member_id]}):  {signin_url(public_url, issued.token)}")
+    lines.append(f"  admin:  {signin_url(public_url, admin_link.token)}")
     return lines

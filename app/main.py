@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.core.config import Settings, get_settings
+from app.web.router import install_web
 from app.wiring.background import BackgroundIndexer, optimize_before_serving
 from app.wiring.context import AppContext
 
@@ -41,4 +42,5 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     )
     install_error_handlers(app)
     app.include_router(api_router)
+    install_web(app)
     return app

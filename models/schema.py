@@ -310,3 +310,21 @@ class DraftRow(Base):
 
 
 Index("ix_draft_notice_group_version", DraftRow.notice_id, DraftRow.group_id, DraftRow.version)
+
+
+class WebSessionRow(Base):
+    """A browser session opened from a sign-in link, bound to the token of that link.
+
+    ``id`` is the HMAC of the cookie's secret (the secret itself is never stored);
+    revoking or expiring the token ends its sessions, since each request checks it.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[str] = mapped_column(
+        ForeignKey("api_token.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

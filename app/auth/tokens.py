@@ -92,6 +92,16 @@ def create_token(
     return IssuedToken(token_id, token, member_id, is_admin, expires_at)
 
 
+def signin_path(token: str) -> str:
+    """The web sign-in link's path for a token (opening it starts a browser session)."""
+    return f"/signin/{token}"
+
+
+def signin_url(public_url: str, token: str) -> str:
+    """The full sign-in link, on the deployment's public address."""
+    return public_url.rstrip("/") + signin_path(token)
+
+
 def verify_token(
     *, session: Session, token: str, secret_key: str, now: datetime
 ) -> ApiTokenRow | None:

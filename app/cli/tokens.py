@@ -8,7 +8,7 @@ import typer
 
 from app.auth import usecases
 from app.auth.principal import CLI_OPERATOR
-from app.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
+from app.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, signin_url
 from app.cli.common import JsonOption, echo_json, open_context
 
 tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
@@ -21,9 +21,12 @@ def create_command(
     days: int = typer.Option(
         DEFAULT_TOKEN_DAYS, "--days", min=1, max=MAX_TOKEN_DAYS, help="Days until it expires."
     ),
+    link: bool = typer.Option(
+        False, "--link", help="Print a web sign-in link (on COTENDER_PUBLIC_URL) instead."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Print a new bearer token (shown once: only its hash is stored)."""
+    """Print a new bearer token or sign-in link (shown once: only its hash is stored)."""
     if admin == (member is not None):
         typer.echo("give exactly one of --member MEMBER_ID or --admin", err=True)
         raise typer.Exit(code=2)
@@ -37,6 +40,7 @@ def create_command(
             is_admin=admin,
             days=days,
         )
+        url = signin_url(context.settings.public_url, issued.token)
     if as_json:
         echo_json(
             {
@@ -45,10 +49,11 @@ def create_command(
                 "member_id": issued.member_id,
                 "is_admin": issued.is_admin,
                 "expires_at": issued.expires_at.isoformat(),
+                **({"link": url} if link else {}),
             }
         )
         return
-    typer.echo(issued.token)
+    typer.echo(url if link else issued.token)
     who = "admin" if issued.is_admin else f"member {issued.member_id}"
     typer.echo(f"token {issued.id} for {who}, expires {issued.expires_at:%Y-%m-%d}", err=True)
 

@@ -8,9 +8,12 @@
 
 The decision is ``go`` only when every check passes; there is one reason per check,
 saying what was measured against what, and by how much a failing lot falls short.
+:func:`go_checks` gives the same checks as data, for texts in another language.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from models.consortium import NO_LOT_KEY, Consortium, GoDecision, IntentionRole
 from models.group import GoRule
@@ -18,28 +21,55 @@ from models.group import GoRule
 _EPSILON = 1e-9
 
 
+@dataclass(frozen=True)
+class GoCheck:
+    """One check of the rule: the declared leads (``lot`` unused) or one lot's coverage.
+
+    ``lot`` is None for the notice-wide requirements; ``leads`` names the declared leads.
+    """
+
+    kind: str  # "leads" | "coverage"
+    passed: bool
+    measured: float
+    required: float
+    lot: str | None = None
+    leads: tuple[str, ...] = ()
+
+
+def go_checks(proposal: Consortium, go_rule: GoRule) -> list[GoCheck]:
+    """Every check of the group's rule on the proposal, leads first, then lot by lot."""
+    leads = tuple(m.member_id for m in proposal.members if m.intention is IntentionRole.lead)
+    checks = [
+        GoCheck(
+            "leads", len(leads) >= go_rule.min_leads, len(leads), go_rule.min_leads, None, leads
+        )
+    ]
+    for key, value in proposal.coverage_by_lot.items():
+        passed = value + _EPSILON >= go_rule.min_coverage
+        lot = None if key == NO_LOT_KEY else key
+        checks.append(GoCheck("coverage", passed, value, go_rule.min_coverage, lot))
+    return checks
+
+
+def _reason(check: GoCheck) -> str:
+    verdict = "Pass" if check.passed else "Fail"
+    if check.kind == "leads":
+        named = f" ({', '.join(check.leads)})" if check.leads else ""
+        return (
+            f"{verdict}: {check.measured:.0f} declared lead(s) in the team{named}, "
+            f"{check.required:.0f} required."
+        )
+    where = "notice-wide requirements" if check.lot is None else f"lot {check.lot}"
+    if check.passed:
+        return f"Pass: {where} coverage {check.measured:.0%} >= {check.required:.0%} required."
+    short = (check.required - check.measured) * 100
+    return (
+        f"Fail: {where} coverage {check.measured:.0%} < {check.required:.0%} required "
+        f"({short:.0f} points short)."
+    )
+
+
 def evaluate_go_rule(proposal: Consortium, go_rule: GoRule) -> GoDecision:
     """Whether the proposal satisfies the group's go rule, and why."""
-    reasons: list[str] = []
-    leads = [m.member_id for m in proposal.members if m.intention is IntentionRole.lead]
-    leads_ok = len(leads) >= go_rule.min_leads
-    named = f" ({', '.join(leads)})" if leads else ""
-    reasons.append(
-        f"{'Pass' if leads_ok else 'Fail'}: {len(leads)} declared lead(s) in the team{named}, "
-        f"{go_rule.min_leads} required."
-    )
-    coverage_ok = True
-    for key, value in proposal.coverage_by_lot.items():
-        where = "notice-wide requirements" if key == NO_LOT_KEY else f"lot {key}"
-        if value + _EPSILON >= go_rule.min_coverage:
-            reasons.append(
-                f"Pass: {where} coverage {value:.0%} >= {go_rule.min_coverage:.0%} required."
-            )
-        else:
-            coverage_ok = False
-            short = (go_rule.min_coverage - value) * 100
-            reasons.append(
-                f"Fail: {where} coverage {value:.0%} < {go_rule.min_coverage:.0%} required "
-                f"({short:.0f} points short)."
-            )
-    return GoDecision(go=leads_ok and coverage_ok, reasons=reasons)
+    checks = go_checks(proposal, go_rule)
+    return GoDecision(go=all(c.passed for c in checks), reasons=[_reason(c) for c in checks])

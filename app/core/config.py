@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     index_sync_seconds: float = Field(default=5.0, gt=0)
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     environment: str = "development"
+    public_url: str = "http://127.0.0.1:8000"
     log_level: str = "WARNING"
 
     @field_validator("database_url")

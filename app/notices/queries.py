@@ -8,6 +8,7 @@ loads a notice it acts on (consortia, drafts, intentions): unknown ids raise
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,3 +134,9 @@ def list_notices(
         .offset(offset)
     ).all()
     return total, list(page)
+
+
+def notices_by_id(session: Session, notice_ids: Sequence[str]) -> dict[str, NoticeRow]:
+    """The stored notices among ``notice_ids`` (served ids, as matches give them), one query."""
+    rows = session.scalars(select(NoticeRow).where(NoticeRow.id.in_(list(notice_ids))))
+    return {row.id: row for row in rows}

@@ -22,6 +22,7 @@ from app.drafting.service import create_draft
 from app.main import create_app
 from app.members.feedback import set_feedback
 from app.members.feedback_examples import Verdict
+from app.web.security import is_web_path
 from app.wiring.context import AppContext
 from models.consortium import Consortium, ConsortiumMember, LegalForm, TeamRole
 from tests.utils.auth import bearer, make_token
@@ -178,7 +179,11 @@ MATRIX: dict[tuple[str, str], Cell] = {
 
 
 def app_routes() -> list[tuple[str, str]]:
-    """Every (method, path) the app serves (HEAD aside), included routers flattened."""
+    """Every (method, path) of the API the app serves (HEAD aside), included routers flattened.
+
+    The web pages sign in by session, not by bearer token: their matrix is in
+    ``tests/web/test_web_permissions.py``.
+    """
     try:  # FastAPI >= 0.130 keeps included routers as lazy branches of ``app.routes``
         from fastapi.routing import iter_route_contexts
     except ImportError:  # pragma: no cover - older FastAPI: app.routes is already flat
@@ -188,6 +193,7 @@ def app_routes() -> list[tuple[str, str]]:
     return sorted(
         (method, route.path)
         for route in routes
+        if not is_web_path(route.path)
         for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
     )
 

@@ -1,0 +1,199 @@
+"""The member's profile: edit statements, references, regions and availability, preview the
+notices the edited profile would match before saving.
+
+Domain calls: ``app.members.service.get_member``, ``member_from_row`` and ``update_member``
+(as ``PATCH /api/members/{id}``), ``AppContext.matching.match_member`` for the preview,
+``app.notices.queries.notices_by_id`` and ``present`` for the previewed notices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from app.core.db import transaction
+from app.members.service import get_member, member_from_row, update_member
+from app.notices.queries import notices_by_id, present
+from app.web.deps import ContextDep, MemberDep, PostedBy, member_id_of
+from app.web.errors import see_other
+from app.web.render import render
+from app.web.views import nonempty
+from app.wiring.context import AppContext
+from models.errors import InvalidInputError, NotFoundError
+from models.member import Member, MemberUpdate, Reference
+from models.notice import Notice
+
+router = APIRouter(include_in_schema=False)
+PREVIEWED = 10
+Text = Annotated[str, Form(max_length=100_000)]
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    """The profile as the form edits it: one statement or reference per line."""
+
+    statements: str
+    references: str
+    regions: str
+    availability: str
+
+    @classmethod
+    def of(cls, member: Member) -> ProfileForm:
+        """The form filled with a stored profile."""
+        references = "\n".join(
+            " | ".join(str(v) for v in (r.title, r.buyer, r.year or "") if v).rstrip(" |")
+            for r in member.references
+        )
+        days = member.availability_days_per_month
+        return cls(
+            statements="\n".join(member.expertise),
+            references=references,
+            regions=", ".join(member.regions),
+            availability="" if days is None else f"{days:g}",
+        )
+
+    def update(self, current: Member) -> MemberUpdate:
+        """The change the form asks for (a reference keeps its summary when its title stays)."""
+        summaries = {r.title: r.summary for r in current.references}
+        references = []
+        for line in nonempty(self.references.splitlines()):
+            title, buyer, year = ([part.strip() for part in line.split("|")] + ["", ""])[:3]
+            references.append(
+                Reference(
+                    title=title,
+                    buyer=buyer,
+                    year=int(year) if year.isdigit() else None,
+                    summary=summaries.get(title, ""),
+                )
+            )
+        return MemberUpdate(
+            expertise=nonempty(self.statements.splitlines()),
+            references=references,
+            regions=nonempty(self.regions.replace(";", ",").replace(" ", ",").split(",")),
+            availability_days_per_month=float(self.availability.replace(",", "."))
+            if self.availability.strip()
+            else None,
+        )
+
+
+def _problems(error: ValidationError | InvalidInputError | ValueError) -> list[dict[str, str]]:
+    if isinstance(error, ValidationError):
+        return [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in error.errors()
+        ]
+    if isinstance(error, InvalidInputError) and error.fields:
+        return error.fields
+    return [{"field": "", "message": str(error)}]
+
+
+def _current(context: AppContext, member_id: str) -> Member:
+    with context.sessions() as session:
+        row = get_member(session=session, member_id=member_id)
+        if row is None:
+            raise NotFoundError(f"member {member_id} not found")
+        return member_from_row(row)
+
+
+def _edited(current: Member, form: ProfileForm) -> Member:
+    """The profile the form describes, validated as a whole (raises the field problems)."""
+    merged = {**current.model_dump(), **form.update(current).model_dump(exclude_unset=True)}
+    return Member.model_validate(merged)
+
+
+def _matched(context: AppContext, member: Member) -> list[Notice]:
+    """What a profile matches now, best first (a preview uses its own cache key)."""
+    now = datetime.now(UTC)
+    preview = member.model_copy(update={"id": f"~preview:{member.id}"})
+    matches = context.matching.match_member(preview, now=now, limit=PREVIEWED)
+    with context.sessions() as session:
+        rows = notices_by_id(session, [m.notice_id for m in matches])
+    return [present(rows[m.notice_id], now=now) for m in matches if m.notice_id in rows]
+
+
+def _page(
+    request: Request,
+    form: ProfileForm,
+    *,
+    member: Member,
+    preview: list[Notice] | None = None,
+    before: list[Notice] | None = None,
+    problems: list[dict[str, str]] | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    fragment = request.headers.get("HX-Request") == "true" and preview is not None
+    return render(
+        request,
+        "_preview.html" if fragment else "profile.html",
+        {
+            "member": member,
+            "form": form,
+            "preview": preview,
+            "before_ids": {n.id for n in before or []},
+            "problems": problems or [],
+            "saved": saved,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/profile")
+def profile(request: Request, context: ContextDep, user: MemberDep, saved: str = "") -> Response:
+    """The profile form, filled with what is stored."""
+    member = _current(context, member_id_of(user))
+    return _page(request, ProfileForm.of(member), member=member, saved=bool(saved))
+
+
+@router.post("/profile/preview")
+def preview(
+    request: Request,
+    context: ContextDep,
+    user: PostedBy,
+    statements: Text = "",
+    references: Text = "",
+    regions: Text = "",
+    availability: Text = "",
+) -> Response:
+    """What the edited profile would match, next to what the stored one matches."""
+    member = _current(context, member_id_of(user))
+    form = ProfileForm(statements, references, regions, availability)
+    try:
+        edited = _edited(member, form)
+    except (ValidationError, ValueError) as error:
+        return _page(request, form, member=member, preview=[], problems=_problems(error))
+    return _page(
+        request,
+        form,
+        member=member,
+        preview=_matched(context, edited),
+        before=_matched(context, member),
+    )
+
+
+@router.post("/profile")
+def save(
+    request: Request,
+    context: ContextDep,
+    user: PostedBy,
+    statements: Text = "",
+    references: Text = "",
+    regions: Text = "",
+    availability: Text = "",
+) -> Response:
+    """Save the edited profile (all or nothing); the form comes back with the fields at fault."""
+    member_id = member_id_of(user)
+    member = _current(context, member_id)
+    form = ProfileForm(statements, references, regions, availability)
+    try:
+        update = form.update(member)
+        with transaction(context.sessions) as session:
+            update_member(session=session, member_id=member_id, update=update)
+    except (ValidationError, InvalidInputError, ValueError) as error:
+        return _page(request, form, member=member, problems=_problems(error), status_code=422)
+    return see_other("/profile?saved=1")
