@@ -11,6 +11,8 @@ from app.api.routes import (
     matches,
     members,
     notices,
+    preferences,
+    subscriptions,
     tokens,
 )
 
@@ -24,3 +26,5 @@ api_router.include_router(intentions.router)
 api_router.include_router(tokens.router)
 api_router.include_router(consortia.router)
 api_router.include_router(drafts.router)
+api_router.include_router(preferences.router)
+api_router.include_router(subscriptions.router)

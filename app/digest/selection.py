@@ -1,0 +1,81 @@
+"""The notices new for many members, scored in one batch with the served engine's contexts.
+
+A digest only asks "which of tonight's notices fit this member?". Scoring a member
+against every stored notice (what ``GET /api/members/{id}/matches`` does) would
+repeat, per member, the candidate search over the whole catalog. Instead the new
+notices are split and embedded once into one :class:`NoticeBatch`, and every member
+is scored on that batch with their own context (CPV profile and signal scales of
+the whole catalog, as the engine computes and caches it), through the public
+``rank_notices``: a new notice gets exactly the score the member's match list gives
+it, and every new notice above the threshold is found, not only those in a top N.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.matching.batch import Encoder, NoticeBatch, build_batch
+from app.matching.engine import MatchingEngine
+from app.matching.scoring import Match, rank_notices
+from models.member import Member
+from models.notice import Notice
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A notice that may be new to someone: the notice and when the store first had it."""
+
+    notice: Notice
+    stored_at: datetime
+
+
+class DigestMatcher:
+    """Scores one set of candidate notices for as many members as asked."""
+
+    def __init__(
+        self, engine: MatchingEngine, candidates: Sequence[Candidate], encoder: Encoder
+    ) -> None:
+        self._engine = engine
+        self._stored_at = {c.notice.id: c.stored_at for c in candidates}
+        self._batch: NoticeBatch | None = (
+            build_batch([c.notice for c in candidates], encoder) if candidates else None
+        )
+
+    @property
+    def notices(self) -> dict[str, Notice]:
+        """The candidate notices by id."""
+        return {n.id: n for n in self._batch.notices} if self._batch else {}
+
+    def matches(
+        self,
+        member: Member,
+        *,
+        now: datetime,
+        threshold: float,
+        since: datetime | None = None,
+        per_lot: bool = False,
+    ) -> list[Match]:
+        """The member's candidates stored after ``since`` scoring ``threshold`` or more, best first.
+
+        ``per_lot`` keeps every lot that fits (the group digest's "who fits which lot").
+        """
+        if self._batch is None:
+            return []
+        engine = self._engine
+        ranked = rank_notices(
+            engine.evidence(member),
+            self._batch,
+            engine.catalog().lexical,
+            engine.weights,
+            context=engine.context(member),
+            now=now,
+            per_lot=per_lot,
+        )
+        return [
+            match
+            for match in ranked
+            if match.score >= threshold
+            and (since is None or self._stored_at[match.notice_id] > since)
+        ]
