@@ -54,7 +54,7 @@ def read_unsubscribe_token(secret_key: str, token: str) -> str | None:
 
 def unsubscribe_url(public_url: str, secret_key: str, recipient: str) -> str:
     """The one-click unsubscribe URL (GET shows a confirmation, POST unsubscribes)."""
-    return f"{public_url}/unsubscribe/{quote(unsubscribe_token(secret_key, recipient), safe='')}"
+    return f"{public_url}/unsubscribe/{quote(unsubscribe_token(secret_key, recipient), safe=':')}"
 
 
 def new_feed_secret() -> str:
