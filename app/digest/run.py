@@ -47,7 +47,7 @@ from app.digest.preferences import (
     member_recipient,
     preferences_of,
 )
-from app.digest.selection import DigestMatcher
+from app.digest.selection import DigestMatcher, indexed_encoder
 from app.members.service import member_from_row
 from models.group import Group
 from models.member import Member
@@ -169,7 +169,9 @@ def send_digests(
     if due:
         with context.sessions() as session:
             candidates = candidates_since(session, min(d.since for d in due), now)
-        matcher = DigestMatcher(context.matching, candidates, context.embedder)
+        engine = context.matching
+        encoder = indexed_encoder(context.index, context.embedder, [c.notice for c in candidates])
+        matcher = DigestMatcher(engine, candidates, encoder)
         for item in due:
             _compose(context, matcher, item, members, summary, now=now, dry_run=dry_run)
     if dry_run:

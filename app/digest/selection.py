@@ -16,11 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from app.matching.batch import Encoder, NoticeBatch, build_batch
-from app.matching.engine import MatchingEngine
+from app.matching.engine import LookupEncoder, MatchingEngine
 from app.matching.scoring import Match, rank_notices
+from app.matching.units import notice_passages, text_for_embedding
+from app.search.embedder import Embedder
+from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
 from models.member import Member
 from models.notice import Notice
+
+SCROLL_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,30 @@ class Candidate:
 
     notice: Notice
     stored_at: datetime
+
+
+def indexed_encoder(index: VectorIndex, embedder: Embedder, notices: Sequence[Notice]) -> Encoder:
+    """The vectors the indexer stored for these notices' passages; the model only for the rest.
+
+    A night's notices are already embedded by the time ``digest send`` runs (``ingest``
+    indexes them); reading their vectors back costs milliseconds where embedding them
+    again would cost the model's time.
+    """
+    known: dict[str, np.ndarray] = {}
+    ids = [notice.id for notice in notices]
+    codes = sorted({p.code for n in notices for p in notice_passages(n) if p.code is not None})
+    queries = [
+        (REQUIREMENT, SearchFilter(notice_ids=ids[i : i + SCROLL_CHUNK]))
+        for i in range(0, len(ids), SCROLL_CHUNK)
+    ]
+    queries += [
+        (LABEL, SearchFilter(codes=codes[i : i + SCROLL_CHUNK]))
+        for i in range(0, len(codes), SCROLL_CHUNK)
+    ]
+    for collection, search in queries:
+        for point in index.scroll(collection, filter=search, with_vectors=True):
+            known[text_for_embedding(str(point.payload["text"]))] = point.vector
+    return LookupEncoder(known, embedder)
 
 
 class DigestMatcher:
