@@ -21,6 +21,12 @@ from app.digest.preferences import (
 from app.digest.run import send_digests
 from app.members.service import get_member, member_from_row
 
+INDEX_BUSY = (
+    "a running Cotender server owns the embedded index: no digest was composed (messages "
+    "already in the outbox were delivered); run digest send while it is stopped, or share "
+    "a Qdrant server (COTENDER_QDRANT_URL)"
+)
+
 digest_app = typer.Typer(help="E-mail digests and feeds.", no_args_is_help=True)
 
 
@@ -48,6 +54,8 @@ def send_command(
         typer.echo(f"{verb} {summary.composed} digest(s); nothing new for {summary.nothing_new}")
         for message in summary.messages:
             typer.echo(f"  {message['to']}: {message['subject']}")
+        if summary.index_locked:
+            typer.echo(INDEX_BUSY, err=True)
         if not dry_run:
             typer.echo(f"delivered {summary.sent} message(s) to {summary.delivered_to}")
         for problem in summary.failed + summary.deferred:

@@ -49,6 +49,7 @@ from app.digest.preferences import (
 )
 from app.digest.selection import DigestMatcher, indexed_encoder
 from app.members.service import member_from_row
+from app.search.index import IndexLockedError
 from models.group import Group
 from models.member import Member
 from models.schema import DigestSubscriptionRow, GroupRow, MemberRow
@@ -69,6 +70,7 @@ class SendSummary:
     deferred: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     delivered_to: str = ""
+    index_locked: bool = False
     messages: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -83,15 +85,16 @@ class SendSummary:
             "deferred": self.deferred,
             "failed": self.failed,
             "delivered_to": self.delivered_to,
+            "index_locked": self.index_locked,
             "messages": self.messages,
         }
 
     @property
     def exit_code(self) -> int:
-        """0 all delivered; 2 a permanent failure; 3 messages left pending (SMTP outage)."""
+        """0 done; 2 a permanent failure; 3 to be done next run (SMTP outage, index busy)."""
         if self.failed:
             return 2
-        return 3 if self.deferred else 0
+        return 3 if self.deferred or self.index_locked else 0
 
 
 def transport_for(settings: Settings) -> Transport:
@@ -169,9 +172,15 @@ def send_digests(
     if due:
         with context.sessions() as session:
             candidates = candidates_since(session, min(d.since for d in due), now)
-        engine = context.matching
-        encoder = indexed_encoder(context.index, context.embedder, [c.notice for c in candidates])
-        matcher = DigestMatcher(engine, candidates, encoder)
+        try:
+            engine = context.matching
+        except IndexLockedError:  # a running server owns the embedded index: deliver only
+            summary.index_locked = True
+            due = []
+        else:
+            notices = [c.notice for c in candidates]
+            encoder = indexed_encoder(context.index, context.embedder, notices)
+            matcher = DigestMatcher(engine, candidates, encoder)
         for item in due:
             _compose(context, matcher, item, members, summary, now=now, dry_run=dry_run)
     if dry_run:
@@ -249,8 +258,7 @@ def _compose(
                 "notices": digest.notice_ids,
             }
         )
-        if dry_run:
-            session.rollback()
+        if dry_run:  # gathering only read: the transaction has nothing to commit
             return
         record_digest(
             session,

@@ -43,14 +43,18 @@ def _eml(path: Path) -> EmailMessage:
     return message
 
 
-def test_ingest_file_then_digest_send_writes_an_eml_for_the_lead(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def _load_demo_people_and_notices(env: dict[str, str], tmp_path: Path) -> None:
     devset = tmp_path / "devset.jsonl"
     devset.write_text("".join(devset_lines(300)), encoding="utf-8")
     _run(env, "members", "import", str(DEVSET / "members.yaml"))
     _run(env, "groups", "import", str(DEVSET / "group.yaml"))
     _run(env, "ingest-file", str(devset))
+
+
+def test_ingest_file_then_digest_send_writes_an_eml_for_the_lead(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _load_demo_people_and_notices(env, tmp_path)
     new = tmp_path / "new.jsonl"
     record = concertation_record(deadline=datetime.now(UTC) + timedelta(days=40))
     new.write_text(json.dumps(record) + "\n", encoding="utf-8")
@@ -73,3 +77,21 @@ def test_ingest_file_then_digest_send_writes_an_eml_for_the_lead(
     again = _run(env, "digest", "send", "--json")
     assert json.loads(again.stdout)["composed"] == 0
     assert len(list(outbox.glob("*.eml"))) == len(messages)
+
+
+def test_dry_run_shows_what_would_be_sent_and_records_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _load_demo_people_and_notices(env, tmp_path)
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps(concertation_record()) + "\n", encoding="utf-8")
+    _run(env, "ingest-file", str(new))
+
+    dry = json.loads(_run(env, "digest", "send", "--dry-run", "--json").stdout)
+
+    assert dry["dry_run"] and dry["composed"] > 0 and dry["sent"] == 0
+    lead = next(m for m in dry["messages"] if m["to"] == "ines.moreau@example.org")
+    assert lead["notices"][0] == NOTICE
+    assert not (tmp_path / "data" / "outbox").exists()
+    real = json.loads(_run(env, "digest", "send", "--json").stdout)
+    assert real["composed"] == real["sent"] == dry["composed"]  # the dry run told nobody
