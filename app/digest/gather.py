@@ -75,11 +75,15 @@ def stored_notices(session: Session, ids: Sequence[str]) -> dict[str, StoredNoti
     return {r.id: StoredNotice(Notice.model_validate(r.document), r.document) for r in rows}
 
 
-def member_groups(session: Session, member_id: str) -> list[Group]:
-    """The groups a member belongs to (their procedures date the steps)."""
+def all_groups(session: Session) -> list[Group]:
+    """Every group (their procedures date the steps of their members)."""
     rows = session.scalars(select(GroupRow).order_by(GroupRow.id))
-    groups = [Group.model_validate(row.document) for row in rows]
-    return [group for group in groups if member_id in group.members]
+    return [Group.model_validate(row.document) for row in rows]
+
+
+def member_groups(session: Session, member_id: str) -> list[Group]:
+    """The groups a member belongs to."""
+    return [group for group in all_groups(session) if member_id in group.members]
 
 
 def told_items(session: Session, recipient: str) -> set[str]:
@@ -116,11 +120,15 @@ def gather_member(
     member: Member,
     preferences: Preferences,
     *,
+    groups: Sequence[Group],
     since: datetime,
     now: datetime,
     public_url: str,
 ) -> MemberDigest:
-    """The member's digest (maybe empty): only what they were not told yet."""
+    """The member's digest (maybe empty): only what they were not told yet.
+
+    ``groups``: every group (read once per run); the member's own date their steps.
+    """
     recipient = member_recipient(member.id)
     labels = labels_for(preferences.language)
     digest = MemberDigest(recipient, member.email, member.name, labels)
@@ -155,8 +163,9 @@ def gather_member(
 
     _working_notices(session, digest, member, working, stored, told, now=now, public_url=public_url)
     new_ids = [m.notice_id for m in fits]
+    mine = [group for group in groups if member.id in group.members]
     _steps(
-        session, digest, member, [*working, *new_ids], stored, told, now=now, public_url=public_url
+        session, digest, mine, [*working, *new_ids], stored, told, now=now, public_url=public_url
     )
     return digest
 
@@ -209,7 +218,7 @@ def _working_notices(
 def _steps(
     session: Session,
     digest: MemberDigest,
-    member: Member,
+    groups: list[Group],
     notice_ids: list[str],
     stored: dict[str, StoredNotice],
     told: set[str],
@@ -218,7 +227,7 @@ def _steps(
     public_url: str,
 ) -> None:
     """Procedure steps falling to the member on the notices they work on or are told of."""
-    groups = member_groups(session, member.id)
+    member_id = digest.recipient.partition(":")[2]
     if not groups or not notice_ids:
         return
     roles: dict[str, dict[str, str]] = {}
@@ -231,7 +240,7 @@ def _steps(
         if found is None or deadline is None or found.notice.status != NoticeStatus.open:
             continue
         for step in due_steps(
-            member.id,
+            member_id,
             notice_id=notice_id,
             deadline=deadline,
             groups=groups,

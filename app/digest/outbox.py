@@ -64,14 +64,22 @@ def record_digest(
         for item, score in items.items()
     )
     if member_id is not None:
-        for notice_id, snapshot in snapshots.items():
-            session.merge(
-                DigestSnapshotRow(
-                    member_id=member_id, notice_id=notice_id, snapshot=snapshot, updated_at=now
-                )
-            )
+        record_snapshots(session, member_id, snapshots, now=now)
     mark_digested(session, recipient, frequency=frequency, now=now)
     return row
+
+
+def record_snapshots(
+    session: Session, member_id: str, snapshots: dict[str, Snapshot], *, now: datetime
+) -> None:
+    """Keep what the member now knows of these notices (the next changes are diffs from it)."""
+    for notice_id, snapshot in snapshots.items():
+        session.merge(
+            DigestSnapshotRow(
+                member_id=member_id, notice_id=notice_id, snapshot=snapshot, updated_at=now
+            )
+        )
+    session.flush()
 
 
 def mark_digested(session: Session, recipient: str, *, frequency: Frequency, now: datetime) -> None:

@@ -38,6 +38,7 @@ from app.digest.outbox import (
     new_message_id,
     pending_messages,
     record_digest,
+    record_snapshots,
 )
 from app.digest.preferences import (
     PERIODS,
@@ -121,7 +122,7 @@ class _Due:
 
 def _due_recipients(
     context: AppContext, *, now: datetime, member_id: str | None, group_id: str | None
-) -> tuple[list[_Due], dict[str, Member], SendSummary]:
+) -> tuple[list[_Due], dict[str, Member], list[Group], SendSummary]:
     summary = SendSummary(dry_run=False)
     with context.sessions() as session:
         subscriptions = {
@@ -153,7 +154,7 @@ def _due_recipients(
                 summary.not_due += 1
                 continue
             due.append(_Due(None, group, last or now - PERIODS[Frequency.weekly], frequency))
-    return due, members, summary
+    return due, members, groups, summary
 
 
 def send_digests(
@@ -165,7 +166,7 @@ def send_digests(
     dry_run: bool = False,
 ) -> SendSummary:
     """Compose every due digest into the outbox, then deliver the outbox."""
-    due, members, summary = _due_recipients(
+    due, members, groups, summary = _due_recipients(
         context, now=now, member_id=member_id, group_id=group_id
     )
     summary.dry_run = dry_run
@@ -182,7 +183,7 @@ def send_digests(
             encoder = indexed_encoder(context.index, context.embedder, notices)
             matcher = DigestMatcher(engine, candidates, encoder)
         for item in due:
-            _compose(context, matcher, item, members, summary, now=now, dry_run=dry_run)
+            _compose(context, matcher, item, members, groups, summary, now=now, dry_run=dry_run)
     if dry_run:
         return summary
     recipients: set[str] | None = None
@@ -198,6 +199,7 @@ def _compose(
     matcher: DigestMatcher,
     due: _Due,
     members: dict[str, Member],
+    groups: list[Group],
     summary: SendSummary,
     *,
     now: datetime,
@@ -215,6 +217,7 @@ def _compose(
                 matcher,
                 due.member,
                 preferences,
+                groups=groups,
                 since=due.since,
                 now=now,
                 public_url=public,
@@ -229,6 +232,9 @@ def _compose(
         recipient: str = digest.recipient
         if digest.is_empty():
             summary.nothing_new += 1
+            if member_id is not None and not dry_run:
+                # a notice declared on since the last digest: its changes count from now
+                record_snapshots(session, member_id, digest.snapshots, now=now)
             return
         if not digest.to_address:
             summary.no_address += 1
