@@ -20,7 +20,14 @@ import numpy as np
 
 from app.matching.batch import Encoder, NoticeBatch, build_batch
 from app.matching.engine import LookupEncoder, MatchingEngine
-from app.matching.scoring import Match, rank_notices
+from app.matching.scoring import (
+    Match,
+    cpv_scores,
+    dense_scores,
+    fused_scores,
+    lexical_scores,
+    rank_notices,
+)
 from app.matching.units import notice_passages, text_for_embedding
 from app.search.embedder import Embedder
 from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
@@ -92,17 +99,36 @@ class DigestMatcher:
 
         ``per_lot`` keeps every lot that fits (the group digest's "who fits which lot").
         """
-        if self._batch is None:
+        batch = self._batch
+        if batch is None:
             return []
-        engine = self._engine
+        engine, weights = self._engine, self._engine.weights
+        evidence, context = engine.evidence(member), engine.context(member)
+        lexical = engine.catalog().lexical
+        score, _ = fused_scores(
+            dense_scores(batch, evidence, weights.dense_top_units),
+            lexical_scores(batch, lexical, evidence.query),
+            cpv_scores(
+                batch, context.profile, weights.cpv_depth_weights, weights.secondary_code_weight
+            ),
+            context,
+            weights,
+        )
+        # Reasons cost far more than scores: ask for as many matches as can reach the
+        # threshold (most members have a handful of the night's notices, often none).
+        above = np.flatnonzero(score >= threshold)
+        reachable = len(above) if per_lot else len({batch.targets[t][0] for t in above})
+        if not reachable:
+            return []
         ranked = rank_notices(
-            engine.evidence(member),
-            self._batch,
-            engine.catalog().lexical,
-            engine.weights,
-            context=engine.context(member),
+            evidence,
+            batch,
+            lexical,
+            weights,
+            context=context,
             now=now,
             per_lot=per_lot,
+            limit=reachable,
         )
         return [
             match
