@@ -42,6 +42,7 @@ def build_message(
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(written.text)
-    message.add_alternative(written.html, subtype="html")
+    # quoted-printable: 7-bit clean, so any relay accepts it (8BITMIME or not)
+    message.set_content(written.text, cte="quoted-printable")
+    message.add_alternative(written.html, subtype="html", cte="quoted-printable")
     return message
