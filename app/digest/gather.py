@@ -64,7 +64,7 @@ def candidates_since(session: Session, since: datetime, now: datetime) -> list[C
         .where((NoticeRow.deadline_at.is_(None)) | (NoticeRow.deadline_at > now))
         .order_by(NoticeRow.id)
     ).all()
-    return [Candidate(Notice.model_validate(r.document), r.created_at) for r in rows]
+    return [Candidate(Notice.model_validate(r.document), r.document, r.created_at) for r in rows]
 
 
 def stored_notices(session: Session, ids: Sequence[str]) -> dict[str, StoredNotice]:
@@ -144,7 +144,9 @@ def gather_member(
         for row in session.scalars(select(IntentionRow).where(IntentionRow.member_id == member.id))
         if row.role in WORKING_ROLES
     }
-    stored = stored_notices(session, [*(m.notice_id for m in fits), *working])
+    known = matcher.candidates
+    stored = {i: StoredNotice(known[i].notice, known[i].document) for i in known}
+    stored.update(stored_notices(session, [i for i in working if i not in known]))
     for match in fits[:MAX_NEW]:
         notice = stored[match.notice_id]
         lot = next((lot for lot in notice.notice.lots if lot.id == match.lot), None)
@@ -159,7 +161,8 @@ def gather_member(
     digest.more = max(0, len(fits) - MAX_NEW)
     for match in fits:
         digest.items[match.notice_id] = match.score
-        digest.snapshots[match.notice_id] = snapshot_of(stored[match.notice_id].notice)
+    for listed in fits[:MAX_NEW]:  # what they saw: changes are told from there if they join
+        digest.snapshots[listed.notice_id] = snapshot_of(stored[listed.notice_id].notice)
 
     _working_notices(session, digest, member, working, stored, told, now=now, public_url=public_url)
     new_ids = [m.notice_id for m in fits]

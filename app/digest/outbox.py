@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.digest.changes import Snapshot
@@ -57,12 +57,20 @@ def record_digest(
     )
     session.add(row)
     session.flush()
-    session.add_all(
-        DigestItemRow(
-            recipient=recipient, item=item, message_id=message_id, score=score, told_at=now
+    if items:  # one statement for all: a digest may tell a hundred notices
+        session.execute(
+            insert(DigestItemRow),
+            [
+                {
+                    "recipient": recipient,
+                    "item": item,
+                    "message_id": message_id,
+                    "score": score,
+                    "told_at": now,
+                }
+                for item, score in items.items()
+            ],
         )
-        for item, score in items.items()
-    )
     if member_id is not None:
         record_snapshots(session, member_id, snapshots, now=now)
     mark_digested(session, recipient, frequency=frequency, now=now)
@@ -73,13 +81,26 @@ def record_snapshots(
     session: Session, member_id: str, snapshots: dict[str, Snapshot], *, now: datetime
 ) -> None:
     """Keep what the member now knows of these notices (the next changes are diffs from it)."""
-    for notice_id, snapshot in snapshots.items():
-        session.merge(
-            DigestSnapshotRow(
-                member_id=member_id, notice_id=notice_id, snapshot=snapshot, updated_at=now
-            )
+    if not snapshots:
+        return
+    session.execute(
+        delete(DigestSnapshotRow).where(
+            DigestSnapshotRow.member_id == member_id,
+            DigestSnapshotRow.notice_id.in_(list(snapshots)),
         )
-    session.flush()
+    )
+    session.execute(
+        insert(DigestSnapshotRow),
+        [
+            {
+                "member_id": member_id,
+                "notice_id": notice_id,
+                "snapshot": snapshot,
+                "updated_at": now,
+            }
+            for notice_id, snapshot in snapshots.items()
+        ],
+    )
 
 
 def mark_digested(session: Session, recipient: str, *, frequency: Frequency, now: datetime) -> None:

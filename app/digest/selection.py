@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -39,9 +40,10 @@ SCROLL_CHUNK = 500
 
 @dataclass(frozen=True)
 class Candidate:
-    """A notice that may be new to someone: the notice and when the store first had it."""
+    """A notice that may be new to someone: the notice, its stored document, when first stored."""
 
     notice: Notice
+    document: dict[str, Any]
     stored_at: datetime
 
 
@@ -77,14 +79,10 @@ class DigestMatcher:
     ) -> None:
         self._engine = engine
         self._stored_at = {c.notice.id: c.stored_at for c in candidates}
+        self.candidates = {c.notice.id: c for c in candidates}
         self._batch: NoticeBatch | None = (
             build_batch([c.notice for c in candidates], encoder) if candidates else None
         )
-
-    @property
-    def notices(self) -> dict[str, Notice]:
-        """The candidate notices by id."""
-        return {n.id: n for n in self._batch.notices} if self._batch else {}
 
     def matches(
         self,
