@@ -10,6 +10,8 @@ interrupted earlier run left (see :mod:`app.digest.outbox`).
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,7 +50,8 @@ from app.digest.preferences import (
     member_recipient,
     preferences_of,
 )
-from app.digest.selection import DigestMatcher, indexed_encoder
+from app.digest.selection import Candidate, DigestMatcher, indexed_encoder
+from app.matching.engine import MatchingEngine
 from app.members.service import member_from_row
 from app.search.index import IndexLockedError
 from models.group import Group
@@ -182,6 +185,9 @@ def send_digests(
             notices = [c.notice for c in candidates]
             encoder = indexed_encoder(context.index, context.embedder, notices)
             matcher = DigestMatcher(engine, candidates, encoder)
+            told = [d.member for d in due if d.member]
+            told += [members[m] for d in due if d.group for m in d.group.members if m in members]
+            _warm_contexts(engine, told, candidates)
         for item in due:
             _compose(context, matcher, item, members, groups, summary, now=now, dry_run=dry_run)
     if dry_run:
@@ -192,6 +198,25 @@ def send_digests(
         recipients |= {group_recipient(group_id)} if group_id else set()
     _deliver_pending(context, summary, recipients=recipients, now=now)
     return summary
+
+
+def _warm_contexts(
+    engine: MatchingEngine,
+    told: list[Member],
+    candidates: list[Candidate],
+) -> None:
+    """Compute the members' matching contexts on every core before composing.
+
+    A context (CPV profile and signal scales over the whole catalog, cached by the engine)
+    is most of a member's cost; the engine is thread-safe (the API server serves requests
+    and warms contexts in parallel), and its numpy and index work releases the GIL.
+    """
+    if not candidates:
+        return
+    wanted = {m.id: m for m in told}  # a group's members too: its digest scores them
+    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 1))) as pool:
+        for _ in pool.map(engine.context, wanted.values()):
+            pass
 
 
 def _compose(
