@@ -101,6 +101,10 @@ class Group(BaseModel):
     cooperative: str = ""
     members: list[MemberId] = Field(min_length=1)
     leads: list[MemberId] = Field(default_factory=list)
+    mailing_list: str | None = Field(
+        default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
+    """The group's list address: its weekly digest goes there (none without one)."""
     procedure: Procedure
 
     @model_validator(mode="after")

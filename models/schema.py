@@ -328,3 +328,77 @@ class WebSessionRow(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DigestSubscriptionRow(Base):
+    """How and when a member (or a group's list) receives digests, and their feed secret.
+
+    Kept apart from the member's profile: the profile is replaced whole by imports and
+    its hash drives re-embedding, while these are delivery settings and state.
+    ``recipient`` is ``member:<id>`` or ``group:<id>``.
+    """
+
+    __tablename__ = "digest_subscription"
+
+    recipient: Mapped[str] = mapped_column(String(120), primary_key=True)
+    member_id: Mapped[str | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[str | None] = mapped_column(
+        ForeignKey("member_group.id", ondelete="CASCADE"), index=True
+    )
+    frequency: Mapped[str] = mapped_column(String(10))  # daily | weekly | off
+    threshold: Mapped[float | None] = mapped_column(Float)
+    language: Mapped[str | None] = mapped_column(String(2))
+    last_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    feed_secret_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    feed_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DigestMessageRow(Base):
+    """The outbox: one composed e-mail, kept until the SMTP server accepted it."""
+
+    __tablename__ = "digest_message"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(120), index=True)
+    to_address: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(10), index=True)  # pending | sent | failed
+    message: Mapped[str] = mapped_column(Text)  # RFC 5322, as sent
+    notices: Mapped[list[Any]]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DigestItemRow(Base):
+    """Something told to a recipient, once: a new notice, a closing reminder, a step reminder.
+
+    ``item`` is the notice id for a new notice, ``closing:<notice id>`` or
+    ``step:<step key>:<notice id>``; the primary key makes each appear in one digest only.
+    """
+
+    __tablename__ = "digest_item"
+
+    recipient: Mapped[str] = mapped_column(String(120), primary_key=True)
+    item: Mapped[str] = mapped_column(String(300), primary_key=True)
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("digest_message.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    told_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DigestSnapshotRow(Base):
+    """What a member was last told of a notice (deadline, status, lots): changes are diffs."""
+
+    __tablename__ = "digest_snapshot"
+
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    notice_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    snapshot: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -13,6 +13,8 @@ from app.api.routes import (
     matches,
     members,
     notices,
+    preferences,
+    subscriptions,
     tokens,
 )
 
@@ -28,3 +30,5 @@ api_router.include_router(consortia.router)
 api_router.include_router(drafts.router)
 api_router.include_router(feedback.router)
 api_router.include_router(admin.router)
+api_router.include_router(preferences.router)
+api_router.include_router(subscriptions.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from app.cli.consortia import consortia_command
+from app.cli.digest import digest_app
 from app.cli.draft import draft_command
 from app.cli.feedback import feedback_app
 from app.cli.groups import groups_app
@@ -38,6 +39,7 @@ cli.add_typer(groups_app, name="groups")
 cli.add_typer(tokens_app, name="token")
 cli.command("consortia")(consortia_command)
 cli.command("draft")(draft_command)
+cli.add_typer(digest_app, name="digest")
 
 
 def main() -> None:

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     environment: str = "development"
     public_url: str = "http://127.0.0.1:8000"
     log_level: str = "WARNING"
+    smtp_url: SecretStr | None = None
+    smtp_security: str = Field(default="auto", pattern=r"^(auto|starttls|ssl|none)$")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    smtp_max_attempts: int = Field(default=5, ge=1, le=20)
+    smtp_retry_wait_seconds: float = Field(default=2.0, ge=0)
+    mail_from: str = "Cotender <cotender@localhost>"
 
     @field_validator("database_url")
     @classmethod
@@ -63,6 +69,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cotender.sqlite3').resolve()}"
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        """Links are built as ``public_url + "/notices/…"``."""
+        return value.rstrip("/")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outbox_dir(self) -> Path:
+        """Where digests are written as ``.eml`` files when no SMTP server is configured."""
+        return self.data_dir / "outbox"
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -18,6 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.db import transaction
+from app.digest.feed_secrets import rotate_feed_secret
+from app.digest.links import unsubscribe_token
+from app.digest.preferences import member_recipient
 from app.drafting.service import create_draft
 from app.main import create_app
 from app.members.feedback import set_feedback
@@ -88,6 +91,22 @@ def _feedback_given(context: AppContext) -> dict[str, str]:
             now=datetime.now(UTC),
         )
     return {}
+
+
+def _unsubscribe_token(context: AppContext) -> dict[str, str]:
+    secret = context.settings.secret_key.get_secret_value()
+    return {"token": unsubscribe_token(secret, member_recipient(GROUP_MEMBER))}
+
+
+def _feed_secret(context: AppContext) -> dict[str, str]:
+    with transaction(context.sessions) as session:
+        secret = rotate_feed_secret(
+            session,
+            GROUP_MEMBER,
+            secret_key=context.settings.secret_key.get_secret_value(),
+            now=datetime.now(UTC),
+        )
+    return {"secret": secret}
 
 
 def _group_document(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
@@ -175,6 +194,21 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/api/members/{member_id}/feedback"): Cell(SELF_OR_ADMIN),
     ("GET", "/api/notices/{notice_id}/matches"): Cell(ANY_TOKEN),
     ("GET", "/api/search"): Cell(ANY_TOKEN, query={"q": "site internet"}),
+    ("GET", "/api/members/{member_id}/preferences"): Cell(SELF_OR_ADMIN),
+    ("PUT", "/api/members/{member_id}/preferences"): Cell(
+        SELF_OR_ADMIN, body=lambda _c, _a: {"frequency": "weekly", "threshold": 9, "language": "fr"}
+    ),
+    ("POST", "/api/members/{member_id}/preferences/feeds"): Cell(
+        _with(SELF_OR_ADMIN, self=201, admin=201)
+    ),
+    ("DELETE", "/api/members/{member_id}/preferences/feeds"): Cell(
+        _with(SELF_OR_ADMIN, self=204, admin=204)
+    ),
+    # no token: the signed token or the feed secret in the URL is the permission
+    ("GET", "/unsubscribe/{token}"): Cell(OPEN, params=_unsubscribe_token),
+    ("POST", "/unsubscribe/{token}"): Cell(OPEN, params=_unsubscribe_token),
+    ("GET", "/feeds/{secret}/calendar.ics"): Cell(OPEN, params=_feed_secret),
+    ("GET", "/feeds/{secret}/matches.atom"): Cell(OPEN, params=_feed_secret),
 }
 
 

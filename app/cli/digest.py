@@ -1,0 +1,126 @@
+"""``cotender digest send`` (cron, after ``ingest``), ``digest preferences`` and ``digest feed``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import typer
+
+from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
+from app.core.db import transaction
+from app.digest import links
+from app.digest.feed_secrets import revoke_feed_secret, rotate_feed_secret
+from app.digest.preferences import (
+    Frequency,
+    Preferences,
+    member_recipient,
+    preferences_of,
+    save_preferences,
+    subscription,
+)
+from app.digest.run import send_digests
+from app.members.service import get_member, member_from_row
+
+INDEX_BUSY = (
+    "a running Cotender server owns the embedded index: no digest was composed (messages "
+    "already in the outbox were delivered); run digest send while it is stopped, or share "
+    "a Qdrant server (COTENDER_QDRANT_URL)"
+)
+
+digest_app = typer.Typer(help="E-mail digests and feeds.", no_args_is_help=True)
+
+
+@digest_app.command("send")
+def send_command(
+    member: str | None = typer.Option(None, "--member", help="Only this member."),
+    group: str | None = typer.Option(None, "--group", help="Only this group's list."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Compose and show, record nothing."),
+    as_json: bool = JsonOption,
+    verbose: bool = VerboseOption,
+) -> None:
+    """Send the digests that are due, then anything an earlier run left in the outbox.
+
+    Exit code 0 when everything was delivered, 2 when a message was refused for good
+    (5xx), 3 when the SMTP server stayed unreachable (those messages go next run).
+    """
+    with open_context(verbose=verbose) as context:
+        summary = send_digests(
+            context, now=datetime.now(UTC), member_id=member, group_id=group, dry_run=dry_run
+        )
+    if as_json:
+        echo_json(summary.as_json())
+    else:
+        verb = "would send" if dry_run else "composed"
+        typer.echo(f"{verb} {summary.composed} digest(s); nothing new for {summary.nothing_new}")
+        for message in summary.messages:
+            typer.echo(f"  {message['to']}: {message['subject']}")
+        if summary.index_locked:
+            typer.echo(INDEX_BUSY, err=True)
+        if not dry_run:
+            typer.echo(f"delivered {summary.sent} message(s) to {summary.delivered_to}")
+        for problem in summary.failed + summary.deferred:
+            typer.echo(f"  not delivered to {problem['to']}: {problem['error']}", err=True)
+    raise typer.Exit(code=summary.exit_code)
+
+
+@digest_app.command("preferences")
+def preferences_command(
+    member: str = typer.Option(..., "--member", help="The member."),
+    frequency: Frequency | None = typer.Option(None, help="daily, weekly or off."),
+    threshold: float | None = typer.Option(None, help="Minimum match score told."),
+    language: str | None = typer.Option(None, help="fr or en."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show a member's digest preferences, or change them."""
+    with open_context() as context, transaction(context.sessions) as session:
+        row = get_member(session=session, member_id=member)
+        if row is None:
+            raise typer.BadParameter(f"member {member} not found", param_hint="--member")
+        current = preferences_of(
+            subscription(session, member_recipient(member)), member_from_row(row)
+        )
+        changes = {
+            key: value
+            for key, value in (
+                ("frequency", frequency),
+                ("threshold", threshold),
+                ("language", language),
+            )
+            if value is not None
+        }
+        if changes:
+            try:
+                current = Preferences.model_validate({**current.model_dump(), **changes})
+            except ValueError as error:
+                raise typer.BadParameter(str(error)) from None
+            save_preferences(session, member, current)
+    if as_json:
+        echo_json(current.model_dump(mode="json"))
+    else:
+        for key, value in current.model_dump(mode="json").items():
+            typer.echo(f"{key}: {value}")
+
+
+@digest_app.command("feed")
+def feed_command(
+    member: str = typer.Option(..., "--member", help="The member."),
+    revoke: bool = typer.Option(False, "--revoke", help="Stop the current feed URLs."),
+) -> None:
+    """Create (or replace) a member's secret calendar and Atom feed URLs, or revoke them."""
+    with open_context() as context, transaction(context.sessions) as session:
+        if get_member(session=session, member_id=member) is None:
+            raise typer.BadParameter(f"member {member} not found", param_hint="--member")
+        settings = context.settings
+        if revoke:
+            done = revoke_feed_secret(session, member)
+            typer.echo("feed URLs revoked" if done else "no feed URLs to revoke")
+            return
+        secret = rotate_feed_secret(
+            session,
+            member,
+            secret_key=settings.secret_key.get_secret_value(),
+            now=datetime.now(UTC),
+        )
+    for kind, url in links.feed_urls(settings.public_url, secret).items():
+        typer.echo(f"{kind}: {url}")
+    typer.echo("(shown once; run again to replace them, --revoke to stop them)")

@@ -1,0 +1,122 @@
+"""The notices new for many members, scored in one batch with the served engine's contexts.
+
+A digest only asks "which of tonight's notices fit this member?". Scoring a member
+against every stored notice (what ``GET /api/members/{id}/matches`` does) would
+repeat, per member, the candidate search over the whole catalog. Instead the new
+notices are split and embedded once into one :class:`NoticeBatch`, and every member
+is scored on that batch with their own context (CPV profile and signal scales of
+the whole catalog, as the engine computes and caches it), through the public
+``rank_notices``: a new notice gets exactly the score the member's match list gives
+it, and every new notice above the threshold is found, not only those in a top N.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from app.matching.batch import NoticeBatch, build_batch
+from app.matching.caches import KnownVectors
+from app.matching.engine import MatchingEngine
+from app.matching.scoring import Match, rank_notices, score_targets
+from app.search.embedder import Embedder
+from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
+from app.search.units import notice_passages, text_for_embedding
+from models.member import Member
+from models.notice import Notice
+
+SCROLL_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A notice that may be new to someone: the notice, its stored document, when first stored."""
+
+    notice: Notice
+    document: dict[str, Any]
+    stored_at: datetime
+
+
+def indexed_encoder(index: VectorIndex, embedder: Embedder, notices: Sequence[Notice]) -> Embedder:
+    """The vectors the indexer stored for these notices' passages; the model only for the rest.
+
+    A night's notices are already embedded by the time ``digest send`` runs (``ingest``
+    indexes them); reading their vectors back costs milliseconds where embedding them
+    again would cost the model's time.
+    """
+    known: dict[str, np.ndarray] = {}
+    ids = [notice.id for notice in notices]
+    codes = sorted({p.code for n in notices for p in notice_passages(n) if p.code is not None})
+    queries = [
+        (REQUIREMENT, SearchFilter(notice_ids=ids[i : i + SCROLL_CHUNK]))
+        for i in range(0, len(ids), SCROLL_CHUNK)
+    ]
+    queries += [
+        (LABEL, SearchFilter(codes=codes[i : i + SCROLL_CHUNK]))
+        for i in range(0, len(codes), SCROLL_CHUNK)
+    ]
+    for collection, search in queries:
+        for point in index.scroll(collection, filter=search, with_vectors=True):
+            known[text_for_embedding(str(point.payload["text"]))] = point.vector
+    return KnownVectors(known, embedder)
+
+
+class DigestMatcher:
+    """Scores one set of candidate notices for as many members as asked."""
+
+    def __init__(
+        self, engine: MatchingEngine, candidates: Sequence[Candidate], encoder: Embedder
+    ) -> None:
+        self._engine = engine
+        self._stored_at = {c.notice.id: c.stored_at for c in candidates}
+        self.candidates = {c.notice.id: c for c in candidates}
+        self._batch: NoticeBatch | None = (
+            build_batch([c.notice for c in candidates], encoder) if candidates else None
+        )
+
+    def matches(
+        self,
+        member: Member,
+        *,
+        now: datetime,
+        threshold: float,
+        since: datetime | None = None,
+        per_lot: bool = False,
+    ) -> list[Match]:
+        """The member's candidates stored after ``since`` scoring ``threshold`` or more, best first.
+
+        ``per_lot`` keeps every lot that fits (the group digest's "who fits which lot").
+        """
+        batch = self._batch
+        if batch is None:
+            return []
+        engine, weights = self._engine, self._engine.weights
+        evidence, context = engine.evidence(member), engine.context(member)
+        lexical = engine.catalog().lexical
+        score = score_targets(evidence, batch, lexical, weights, context).score
+        # Reasons cost far more than scores: ask for as many matches as can reach the
+        # threshold (most members have a handful of the night's notices, often none).
+        above = np.flatnonzero(score >= threshold)
+        reachable = len(above) if per_lot else len({batch.targets[t][0] for t in above})
+        if not reachable:
+            return []
+        ranked = rank_notices(
+            evidence,
+            batch,
+            lexical,
+            weights,
+            context=context,
+            now=now,
+            per_lot=per_lot,
+            limit=reachable,
+        )
+        return [
+            match
+            for match in ranked
+            if match.score >= threshold
+            and (since is None or self._stored_at[match.notice_id] > since)
+        ]

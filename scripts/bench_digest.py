@@ -1,0 +1,256 @@
+"""Benchmark: digests for 1,000 members against a large store, beside the API doing the same.
+
+    python scripts/bench_digest.py [--size N] [--members N] [--new N] [--keep DIR]
+
+1. A store of ``--size`` notices (default 100,000) built with ``scripts/bench_matching.py``'s
+   building blocks (imported, not copied): the devset ingested and indexed with the real
+   ``use`` model, then notices recombined from it, indexed with the devset's vectors looked
+   up. The last ``--new`` notices stored (default 1,000) play a night's ingestion.
+2. ``--members`` members (default 1,000), each three expertise statements drawn (seeded)
+   from the sample members' statements, an e-mail address and a first digest due since just
+   before the night's notices.
+3. ``cotender digest send --json`` in its own process (cold: it builds the matching catalog,
+   every member's context, scores the night's notices in one batch, composes the e-mails and
+   writes them as ``.eml`` files): wall-clock seconds (target ≤ 60 s) and peak RSS
+   (target ≤ 1 GB).
+4. ``cotender serve`` on the same folder and the same members' matches asked one request at a
+   time (``GET /api/members/{id}/matches``): total seconds from the first request to the last
+   (the batch must be the faster), and the server's memory.
+
+Other processes share the cores: the 1-minute load average is printed around each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import yaml
+from sqlalchemy import select, update
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_matching import (  # noqa: E402
+    DEVSET,
+    TARGET_RSS_MB,
+    Figures,
+    LookupEmbedder,
+    RecordingEmbedder,
+    build_large,
+    environment,
+    free_port,
+    ingest_devset,
+    load,
+    machine,
+    memory_mb,
+    print_summary,
+    wait_healthy,
+)
+
+from app.auth.tokens import create_token  # noqa: E402
+from app.core.config import Settings  # noqa: E402
+from app.core.db import transaction  # noqa: E402
+from app.digest.outbox import mark_digested  # noqa: E402
+from app.digest.preferences import Frequency, member_recipient  # noqa: E402
+from app.members.service import save_member  # noqa: E402
+from app.search.embedder import load_embedder  # noqa: E402
+from app.wiring.context import AppContext  # noqa: E402
+from models.member import Member  # noqa: E402
+from models.schema import NoticeRow  # noqa: E402
+
+SEED = 20261201
+TARGET_SECONDS = 60.0
+PYTHON = [sys.executable, "-m", "app.cli.main"]
+
+
+def recombined_members(count: int, seed: int = SEED) -> list[Member]:
+    """Members made of three sample statements each (deterministic)."""
+    profiles = yaml.safe_load((DEVSET / "members.yaml").read_text(encoding="utf-8"))
+    statements = [statement for profile in profiles for statement in profile["expertise"]]
+    rng = random.Random(seed)
+    return [
+        Member(
+            id=f"bench-m{n}",
+            name=f"Bench member {n}",
+            email=f"bench{n}@example.org",
+            expertise=rng.sample(statements, 3),
+        )
+        for n in range(count)
+    ]
+
+
+def add_members(folder: Path, members: list[Member], new: int) -> None:
+    """Store the members, their last digest a day ago; only the last ``new`` notices are newer.
+
+    The store was built in minutes: every notice but the night's is dated two days back,
+    as if stored by earlier nights.
+    """
+    context = AppContext.open(Settings(data_dir=folder))
+    try:
+        now = datetime.now(UTC)
+        with transaction(context.sessions) as session:
+            night = select(NoticeRow.id).order_by(NoticeRow.created_at.desc(), NoticeRow.id)
+            recent = list(session.scalars(night.limit(new)))
+            session.execute(
+                update(NoticeRow)
+                .where(NoticeRow.id.not_in(recent))
+                .values(created_at=now - timedelta(days=2))
+            )
+            for member in members:
+                save_member(session=session, member=member)
+                mark_digested(
+                    session,
+                    member_recipient(member.id),
+                    frequency=Frequency.daily,
+                    now=now - timedelta(days=1),
+                )
+    finally:
+        context.close()
+
+
+def run_digests(folder: Path) -> tuple[float, dict[str, object], float]:
+    """``digest send`` in its own process: seconds, its JSON summary, its peak RSS in MiB."""
+    env = environment(folder)
+    env["COTENDER_PUBLIC_URL"] = "http://127.0.0.1:8000"
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*PYTHON, "digest", "send", "--json"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"digest send failed ({done.returncode}): {done.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, json.loads(done.stdout), peak
+
+
+def api_token(folder: Path) -> str:
+    context = AppContext.open(Settings(data_dir=folder))
+    try:
+        with transaction(context.sessions) as session:
+            secret = context.settings.secret_key.get_secret_value()
+            issued = create_token(
+                session=session, secret_key=secret, now=datetime.now(UTC), is_admin=True
+            )
+        return issued.token
+    finally:
+        context.close()
+
+
+def run_api(
+    folder: Path, members: list[Member], log: Path
+) -> tuple[float, float, dict[str, float]]:
+    """The members' matches one request at a time: startup s, total s, server memory."""
+    token = api_token(folder)
+    port = free_port()
+    with log.open("w") as out:
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [*PYTHON, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=environment(folder),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            headers = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(
+                base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=600
+            ) as client:
+                wait_healthy(client, server, log)
+                startup = time.perf_counter() - started
+                first = time.perf_counter()
+                for member in members:
+                    client.get(f"/api/members/{member.id}/matches").raise_for_status()
+                total = time.perf_counter() - first
+            memory = memory_mb(server.pid)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    return startup, total, memory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="notices in the store")
+    parser.add_argument("--members", type=int, default=1_000, help="members told")
+    parser.add_argument("--new", type=int, default=1_000, help="notices of the night")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the data folders here")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    root = Path(tempfile.mkdtemp(prefix="bench-digest-")) if args.keep is None else args.keep
+    root.mkdir(parents=True, exist_ok=True)
+    figures = Figures()
+    print(f"machine: {machine()}; data under {root}")
+    try:
+        print("1. the devset with the use model, then the recombined store")
+        recorder = RecordingEmbedder(load_embedder("use"))
+        ingest_devset(root / "devset", recorder)
+        folder = root / f"store-{args.size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        built = build_large(
+            folder, args.size, LookupEmbedder(recorder.inner, dict(recorder.vectors))
+        )
+        print(f"  {built.notices:,} notices stored and indexed")
+        members = recombined_members(args.members)
+        add_members(folder, members, args.new)
+        print(f"2. {len(members):,} members, last digest before the last {args.new:,} notices")
+
+        print(f"3. cotender digest send (load average {load()})")
+        seconds, summary, peak = run_digests(folder)
+        print(
+            f"  {seconds:.1f} s: {summary['composed']} digests composed, "
+            f"{summary['nothing_new']} with nothing new; peak RSS {peak:,.0f} MiB "
+            f"(load average {load()} after)"
+        )
+        label = f"{args.members:,} members × {built.notices:,} notices"
+        figures.add(
+            f"digest send, {label}",
+            f"{seconds:.1f} s",
+            f"≤ {TARGET_SECONDS:.0f} s",
+            seconds <= TARGET_SECONDS,
+        )
+        figures.add(
+            "  digest send peak RSS",
+            f"{peak:,.0f} MiB",
+            f"≤ {TARGET_RSS_MB:,.0f} MiB",
+            peak <= TARGET_RSS_MB,
+        )
+
+        print(f"4. the same members' matches through the API, one at a time (load {load()})")
+        startup, total, memory = run_api(folder, members, root / "serve.log")
+        print(
+            f"  server up in {startup:.1f} s; {len(members):,} requests in {total:.1f} s "
+            f"({total / len(members) * 1000:.0f} ms each); VmRSS {memory['VmRSS']:,.0f} MiB "
+            f"(load average {load()} after)"
+        )
+        figures.add(
+            f"API matches, {label}, one at a time",
+            f"{total:.1f} s",
+            "slower than batch",
+            total > seconds,
+        )
+        figures.add("  API server VmRSS", f"{memory['VmRSS']:,.0f} MiB")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print_summary(figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""A member's digest on real devset notices, delivered to a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import yaml
+
+from app.digest.changes import short_date
+from app.digest.run import send_digests
+from app.wiring.background import sync_once
+from app.wiring.context import AppContext
+from tests.digest.scenario import (
+    CLOSING,
+    NOTICE,
+    build_store,
+    concertation_deadline,
+    move_deadline,
+    now_utc,
+)
+from tests.digest.smtp import SmtpServer
+from tests.utils.data import DEVSET
+
+
+def _address(member_id: str) -> str:
+    members = yaml.safe_load((DEVSET / "members.yaml").read_text(encoding="utf-8"))
+    return str(next(m["email"] for m in members if m["id"] == member_id))
+
+
+def _text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def _html(message: EmailMessage) -> str:
+    body = message.get_body(("html",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def test_lead_digest_names_new_fits_closing_notices_and_her_steps(
+    context: AppContext, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+
+    summary = send_digests(context, now=now)
+
+    assert summary.failed == [] and summary.deferred == []
+    assert summary.sent == summary.composed == len(smtp.handler.messages) > 1
+    (message,) = smtp.handler.to(_address("m-studies"))
+    text, html = _text(message), _html(message)
+    assert message["Subject"].startswith("Cotender : ")
+    # new fits: the concertation notice, with its deadline, a lot, why, and its page
+    assert "== Nouveaux avis pour vous ==" in text
+    assert "Animation de la concertation citoyenne" in text
+    assert f"http://127.0.0.1:8000/notices/{NOTICE}" in text
+    assert f'href="http://127.0.0.1:8000/notices/{NOTICE}"' in html
+    new_part = text.split("== Nouveaux avis pour vous ==")[1].split("==")[0]
+    assert "Date limite : " in new_part and "Pourquoi : « " in new_part
+    assert "Lot " in new_part
+    # closing soon: the notice she is interested in closes in 5 days
+    closing = text.split("== Bientôt clos (moins de 7 jours) ==")[1].split("==")[0]
+    assert f"/notices/{CLOSING}" in closing and "(intéressé)" in closing
+    assert NOTICE not in closing  # 22 days away
+    # her step: the go/no-go of the group procedure, D-18 of the concertation notice
+    steps = text.split("== Vos étapes des prochains jours ==")[1].split("--")[0]
+    assert "Décision d'y aller ou non" in steps and NOTICE in steps
+    # every e-mail carries the one-click unsubscribe headers (RFC 8058)
+    assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"][1:-1] in text
+
+
+def test_english_member_gets_english(context: AppContext, smtp: SmtpServer, tmp_path: Path) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    send_digests(context, now=now, member_id="m-web")  # languages [en, fr]
+    (message,) = smtp.handler.messages
+    assert message["To"] == _address("m-web")
+    assert "new notice(s) for you" in message["Subject"]
+    assert "== New notices for you ==" in _text(message)
+
+
+def test_corrigendum_that_moves_the_deadline_is_said_in_words(
+    context: AppContext, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    send_digests(context, now=now)
+    before = len(smtp.handler.messages)
+
+    move_deadline(context, tmp_path, now=now, days=-3)  # a new version, 3 days earlier
+    assert sync_once(context)
+    later = now + timedelta(days=1)
+    summary = send_digests(context, now=later)
+
+    lead = smtp.handler.to(_address("m-studies"))
+    assert len(lead) == 2
+    text = _text(lead[1])
+    changes = text.split("== Changements sur vos avis ==")[1].split("==")[0]
+    old = short_date(concertation_deadline(now))
+    new = short_date(concertation_deadline(now) - timedelta(days=3))
+    assert f"date limite avancée du {old} au {new}" in changes
+    assert "Nouveaux avis pour vous" not in text  # nothing new was ingested
+    # members who work on nothing that changed get no e-mail
+    assert summary.composed == len(smtp.handler.messages) - before
+    assert all(m["To"] != _address("m-web") for m in smtp.handler.messages[before:])
+
+
+def test_nothing_new_sends_nothing_and_a_second_run_sends_nothing(
+    context: AppContext, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    first = send_digests(context, now=now)
+    assert first.sent > 0
+
+    again = send_digests(context, now=now)  # run twice: nobody is due
+    assert again.composed == again.sent == 0 and again.not_due == first.sent + first.nothing_new
+    tomorrow = send_digests(context, now=now + timedelta(days=1, hours=1))  # due, nothing new
+    assert tomorrow.composed == tomorrow.sent == 0 and tomorrow.nothing_new > 0
+    assert len(smtp.handler.messages) == first.sent
