@@ -15,7 +15,9 @@ from starlette.responses import Response
 
 from models.errors import ForbiddenError
 
-NOT_WEB = ("/api/", "/health", "/docs", "/redoc", "/openapi.json")
+# The digests' secret-URL routes (feeds, one-click unsubscribe) are API routes: no session,
+# the secret in the URL, their rules in the API's permission matrix.
+NOT_WEB = ("/api/", "/health", "/docs", "/redoc", "/openapi.json", "/feeds/", "/unsubscribe/")
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CONTENT_SECURITY_POLICY = (
