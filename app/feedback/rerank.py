@@ -159,13 +159,18 @@ class RankedMatch:
 
 
 def _sharing(left: list[set[str]], right: list[set[str]]) -> np.ndarray:
-    """(left, right): True where the two notices have a prefix in common."""
+    """(left, right): True where the two notices have a prefix in common.
+
+    Integer incidence counts, not float32: the float32 product goes through BLAS, whose
+    kernels raised a spurious "invalid value" flag on some small shapes (a flaky
+    RuntimeWarning, an error under the tests' warning filter); integers are exact.
+    """
     vocabulary = {p: i for i, p in enumerate(sorted(set().union(*left, *right)))}
     out = []
     for sets in (left, right):
-        incidence = np.zeros((len(sets), len(vocabulary)), dtype=np.float32)
+        incidence = np.zeros((len(sets), len(vocabulary)), dtype=np.int32)
         for i, prefixes in enumerate(sets):
-            incidence[i, [vocabulary[p] for p in prefixes]] = 1.0
+            incidence[i, [vocabulary[p] for p in prefixes]] = 1
         out.append(incidence)
     return np.asarray(out[0] @ out[1].T > 0)
 
