@@ -41,6 +41,11 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
         {"role": "interested"},
         {},
     ),
+    ("POST", "/notices/{notice_id:path}/not-for-me"): (
+        {**MEMBERS_ONLY, "other": 303, "self": 303, "lead": 303},
+        {},
+        {},
+    ),
     ("GET", "/groups/{group_id}"): (GROUP, {}, {}),
     ("GET", "/groups/{group_id}/notices/{notice_id:path}"): (GROUP, {}, {}),
     ("POST", "/groups/{group_id}/notices/{notice_id:path}/consortia"): (LEADS, {}, {}),
@@ -83,13 +88,18 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
 
 
 def web_routes() -> list[tuple[str, str]]:
-    """Every (method, path) of the web pages (HEAD aside)."""
+    """Every (method, path) of the web pages (HEAD aside).
+
+    The digest's capability URLs (unsubscribe links, feeds) are outside ``/api`` but
+    belong to the API's routers: ``tests/api/test_permissions.py`` holds their rules.
+    """
     from fastapi.routing import iter_route_contexts
 
     return sorted(
         (method, route.path)
         for route in iter_route_contexts(create_app().routes)
         if is_web_path(route.path)
+        and getattr(getattr(route, "endpoint", None), "__module__", "app.web").startswith("app.web")
         for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
     )
 

@@ -1,10 +1,12 @@
 """« Pour moi »: a member's matches, best first, with why, filters and one-click intentions.
 
 Domain calls: ``app.members.service.get_member`` and ``member_from_row``,
-``AppContext.matching.match_member``, ``app.notices.queries.notices_by_id`` (one query
+``app.feedback.service.ranked_with_feedback`` (the engine's matches re-ranked by the
+member's feedback), ``app.notices.queries.notices_by_id`` (one query
 for the page's notices), ``get_notice`` and ``present``,
 ``app.intentions.service.member_intentions`` and the use case
-``app.intentions.usecases.declare_intention``.
+``app.intentions.usecases.declare_intention`` and ``app.feedback.usecases.record_feedback``
+(« pas pour moi »).
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.api.params import NoticeIdPath
+from app.feedback import usecases as feedback_usecases
+from app.feedback.service import ranked_with_feedback
 from app.intentions import service as intentions
 from app.intentions import usecases as intention_usecases
 from app.intentions.service import IntentionIn
+from app.members.feedback_examples import Verdict
 from app.members.service import get_member, member_from_row
 from app.notices.queries import get_notice, notices_by_id, present
 from app.web.deps import ContextDep, OptionalUser, PostedBy, member_id_of
@@ -64,13 +69,17 @@ def home(
         if row is None:
             raise NotFoundError(f"member {member_id} not found")
         member = member_from_row(row)
-        matches = context.matching.match_member(
+        ranked = ranked_with_feedback(
+            session,
+            context.matching,
+            context.index,
             member,
             now=now,
             limit=RANKED_WHEN_FILTERING if filters.narrows else SHOWN,
             include_closed=not filters.open_only,
             natures=[Nature(filters.nature)] if filters.nature else None,
         )
+        matches = [item.match for item in ranked]
         language = language_of(request)
         cards: list[MatchCard] = []
         rows = notices_by_id(session, [match.notice_id for match in matches])
@@ -138,5 +147,30 @@ def declare_intention(
             "_intention.html",
             {"notice": notice, "intention": saved, "roles": ROLES, "next": next_, "saved": True},
         )
+    target = next_ if next_.startswith("/") and not next_.startswith("//") else "/"
+    return see_other(target)
+
+
+@router.post("/notices/{notice_id:path}/not-for-me")
+def not_for_me(
+    request: Request,
+    notice_id: NoticeIdPath,
+    context: ContextDep,
+    user: PostedBy,
+    next_: Annotated[str, Form(alias="next", max_length=2000)] = "/",
+) -> Response:
+    """Mark a notice « pas pour moi »: it leaves the member's home, and ranks the rest."""
+    member_id = member_id_of(user)
+    with context.sessions() as session:
+        feedback_usecases.record_feedback(
+            session=session,
+            principal=user.principal,
+            member_id=member_id,
+            notice_id=notice_id,
+            verdict=Verdict.not_relevant,
+            now=datetime.now(UTC),
+        )
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "_not_for_me.html", {"notice_id": notice_id, "saved": True})
     target = next_ if next_.startswith("/") and not next_.startswith("//") else "/"
     return see_other(target)
