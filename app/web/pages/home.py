@@ -18,6 +18,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.api.params import NoticeIdPath
+from app.api.value_params import check_value_range
 from app.feedback import usecases as feedback_usecases
 from app.feedback.service import ranked_with_feedback
 from app.intentions import service as intentions
@@ -38,6 +39,13 @@ from models.notice import Nature
 router = APIRouter(include_in_schema=False)
 SHOWN = 20
 RANKED_WHEN_FILTERING = 200
+WHOLE_AMOUNT = r"^ *[0-9]{0,13} *$"
+"""A value bound as the form sends it: whole euros, or empty for no bound."""
+
+
+def _amount(text: str) -> float | None:
+    """The bound a value field holds (None when left empty)."""
+    return float(text) if text.strip() else None
 
 
 @router.get("/")
@@ -49,6 +57,8 @@ def home(
     region: Annotated[str, Query(max_length=3, pattern=r"^(|[0-9][0-9AB]|97[1-6])$")] = "",
     nature: Annotated[str, Query(pattern="^(|services|supplies|works)$")] = "",
     q: Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")] = "",
+    min_value: Annotated[str, Query(pattern=WHOLE_AMOUNT)] = "",
+    max_value: Annotated[str, Query(pattern=WHOLE_AMOUNT)] = "",
 ) -> Response:
     """The member's home; a welcome page before sign-in, the admin page for admins."""
     if user is None:
@@ -61,6 +71,7 @@ def home(
         region=region.upper(),
         nature=nature,
         text=q.strip(),
+        value_range=check_value_range(_amount(min_value), _amount(max_value)),
     )
     now = datetime.now(UTC)
     member_id = user.principal.member_id
@@ -78,6 +89,7 @@ def home(
             limit=RANKED_WHEN_FILTERING if filters.narrows else SHOWN,
             include_closed=not filters.open_only,
             natures=[Nature(filters.nature)] if filters.nature else None,
+            value_range=filters.value_range,
         )
         matches = [item.match for item in ranked]
         language = language_of(request)
