@@ -75,6 +75,11 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
         {"statements": "Animation d'ateliers participatifs"},
         {},
     ),
+    ("POST", "/profile/digest"): (
+        {**MEMBERS_ONLY, "other": 303, "self": 303, "lead": 303},
+        {"frequency": "weekly", "threshold": 8, "language": "fr"},
+        {},
+    ),
     ("GET", "/search"): (SIGNED_IN, {}, {}),
     ("GET", "/admin"): (ADMINS, {}, {}),
     ("POST", "/admin/import/{what}"): ({**ADMINS, "admin": 422}, {}, {}),
