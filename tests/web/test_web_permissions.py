@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.web.security import is_web_path
 from app.wiring.context import AppContext
 from tests.utils.concertation import NOTICE
+from tests.utils.routes import is_web_page
 from tests.web.conftest import sign_in
 
 ROLES = ("anonymous", "other", "self", "lead", "admin")
@@ -93,18 +93,14 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
 
 
 def web_routes() -> list[tuple[str, str]]:
-    """Every (method, path) of the web pages (HEAD aside).
-
-    The digest's capability URLs (unsubscribe links, feeds) are outside ``/api`` but
-    belong to the API's routers: ``tests/api/test_permissions.py`` holds their rules.
-    """
+    """Every (method, path) of the web pages (HEAD aside); the API's are in
+    ``tests/api/test_permissions.py``."""
     from fastapi.routing import iter_route_contexts
 
     return sorted(
         (method, route.path)
         for route in iter_route_contexts(create_app().routes)
-        if is_web_path(route.path)
-        and getattr(getattr(route, "endpoint", None), "__module__", "app.web").startswith("app.web")
+        if is_web_page(route)
         for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
     )
 
