@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.feedback.rerank import FeedbackReason
 from app.matching.filters import ValueRange, departments_of
 from app.matching.scoring import Match
 from models.notice import Money, Notice
@@ -70,6 +71,8 @@ class MatchCard:
     score: float
     why: Why
     lots_fitting: list[str] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+    """How the member's feedback moved the notice, in the page's language."""
 
     @property
     def values(self) -> list[tuple[str | None, Money]]:
@@ -103,6 +106,12 @@ def why_of(match: Match, language: str) -> Why:
             ),
         )
     return Why(passages=list(passages.values())[:3], cpv=list(cpv.values())[:3])
+
+
+def feedback_sentences(reasons: Sequence[FeedbackReason], language: str) -> list[str]:
+    """What the re-ranking says of a notice, in the page's language, each said once."""
+    sentences = (reason.sentences()[0 if language == "en" else 1] for reason in reasons)
+    return list(dict.fromkeys(sentences))
 
 
 def fitting_lots(match: Match) -> list[str]:

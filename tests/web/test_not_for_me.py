@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from app.members.feedback import list_feedback
+from app.members.feedback import list_feedback, set_feedback
+from app.members.feedback_examples import Verdict
 from app.wiring.context import AppContext
 from tests.utils.concertation import NOTICE
 from tests.web.conftest import sign_in
@@ -59,3 +61,23 @@ def test_not_for_me_refuses_a_post_without_csrf_token(
     assert NOTICE in NOTICE_LINK.findall(web.get("/").text)
     with web_context.sessions() as session:
         assert list_feedback(session=session, member_id="m-studies") == []
+
+
+def test_home_says_how_feedback_moved_a_notice(web: TestClient, web_context: AppContext) -> None:
+    sign_in(web, web_context, "m-studies")
+    assert "Vous avez jugé cet avis pertinent" not in web.get("/").text
+    liked = NOTICE_LINK.findall(web.get("/").text)[1]
+    with web_context.sessions() as session:
+        set_feedback(
+            session=session,
+            member_id="m-studies",
+            notice_id=liked,
+            verdict=Verdict.relevant,
+            now=datetime.now(UTC),
+        )
+        session.commit()
+    home = web.get("/").text
+    card = home[home.index(f'<a href="/notices/{liked}">') :]
+    card = card[: card.index("</article>")]
+    assert "Vous avez jugé cet avis pertinent" in card  # the reason, in the page's language
+    assert home.count("Vous avez jugé cet avis pertinent") == 1

@@ -31,7 +31,15 @@ from app.web.deps import ContextDep, OptionalUser, PostedBy, member_id_of
 from app.web.errors import see_other
 from app.web.i18n import language_of
 from app.web.render import render
-from app.web.views import ROLES, Declared, HomeFilters, MatchCard, fitting_lots, why_of
+from app.web.views import (
+    ROLES,
+    Declared,
+    HomeFilters,
+    MatchCard,
+    feedback_sentences,
+    fitting_lots,
+    why_of,
+)
 from models.consortium import IntentionRole
 from models.errors import NotFoundError
 from models.notice import Nature
@@ -91,11 +99,11 @@ def home(
             natures=[Nature(filters.nature)] if filters.nature else None,
             value_range=filters.value_range,
         )
-        matches = [item.match for item in ranked]
         language = language_of(request)
         cards: list[MatchCard] = []
-        rows = notices_by_id(session, [match.notice_id for match in matches])
-        for match in matches:
+        rows = notices_by_id(session, [item.match.notice_id for item in ranked])
+        for item in ranked:
+            match = item.match
             notice_row = rows.get(match.notice_id)
             if notice_row is None:
                 continue
@@ -104,7 +112,12 @@ def home(
                 continue
             cards.append(
                 MatchCard(
-                    notice, match.lot, match.score, why_of(match, language), fitting_lots(match)
+                    notice,
+                    match.lot,
+                    match.score,
+                    why_of(match, language),
+                    fitting_lots(match),
+                    feedback_sentences(item.feedback, language),
                 )
             )
             if len(cards) == SHOWN:
