@@ -82,6 +82,36 @@ def rerank_for_member(
     return rerank(candidates, examples, profiles, limit=limit, weights=weights)
 
 
+def ranked_with_feedback(
+    session: Session,
+    engine: MatchingEngine,
+    index: VectorIndex,
+    member: Member,
+    *,
+    now: datetime,
+    limit: int,
+    include_closed: bool = False,
+    natures: Collection[Nature] | None = None,
+    value_range: ValueRange | None = None,
+) -> list[RankedMatch]:
+    """The member's matches re-ranked by their feedback (notices refused left out).
+
+    The web pages lay out the ``Match`` objects themselves; the API and CLI take the
+    public document of :func:`matches_with_feedback`, built from this same list.
+    """
+    examples = member_examples(session=session, member_id=member.id)
+    asked = limit * CANDIDATE_FACTOR if learns(examples) else limit
+    candidates = engine.match_member(
+        member,
+        now=now,
+        limit=asked,
+        include_closed=include_closed,
+        natures=natures,
+        value_range=value_range,
+    )
+    return rerank_for_member(session, index, candidates, examples, limit=limit)
+
+
 def matches_with_feedback(
     session: Session,
     engine: MatchingEngine,
@@ -95,17 +125,17 @@ def matches_with_feedback(
     value_range: ValueRange | None = None,
 ) -> MemberMatchesPublic:
     """The member's matches document, re-ranked by their feedback, reasons saying so."""
-    examples = member_examples(session=session, member_id=member.id)
-    asked = limit * CANDIDATE_FACTOR if learns(examples) else limit
-    candidates = engine.match_member(
+    ranked = ranked_with_feedback(
+        session,
+        engine,
+        index,
         member,
         now=now,
-        limit=asked,
+        limit=limit,
         include_closed=include_closed,
         natures=natures,
         value_range=value_range,
     )
-    ranked = rerank_for_member(session, index, candidates, examples, limit=limit)
     document = member_matches(member.id, [r.match for r in ranked])
     for shown, item in zip(document.matches, ranked, strict=True):
         shown.reasons.extend(reason.as_json() for reason in item.feedback)

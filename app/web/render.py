@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app.web.i18n import LANGUAGE_NAMES, LANGUAGES, language_of, translations
+from models.notice import Money
 from models.vocabulary.time import PARIS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -39,6 +40,12 @@ def _filters(language: str) -> dict[str, Any]:
     def euros(value: float | None) -> str:
         return format_currency(value, "EUR", locale=language) if value is not None else ""
 
+    def money(value: Money | None) -> str:
+        """An amount as published, in its own currency."""
+        if value is None:
+            return ""
+        return format_currency(value.amount, value.currency, locale=language)
+
     def number(value: float, digits: int = 0) -> str:
         return format_decimal(round(value, digits), locale=language)
 
@@ -50,6 +57,7 @@ def _filters(language: str) -> dict[str, Any]:
         "day": day,
         "time_left": time_left,
         "euros": euros,
+        "money": money,
         "number": number,
         "percent": percent,
     }

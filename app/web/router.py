@@ -8,13 +8,24 @@ from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from app.web.errors import install_web_error_handlers
-from app.web.pages import admin, board, drafts, home, notice, profile, search, signin, teams
+from app.web.pages import (
+    admin,
+    board,
+    digest,
+    drafts,
+    home,
+    notice,
+    profile,
+    search,
+    signin,
+    teams,
+)
 from app.web.security import SecurityHeaders
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 web_router = APIRouter(include_in_schema=False)
-for page in (signin, home, notice, board, teams, drafts, profile, search, admin):
+for page in (signin, home, notice, board, teams, drafts, profile, digest, search, admin):
     web_router.include_router(page.router)
 
 

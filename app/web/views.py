@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.matching.filters import departments_of
+from app.feedback.rerank import FeedbackReason
+from app.matching.filters import ValueRange, departments_of
 from app.matching.scoring import Match
-from models.notice import Notice
+from models.notice import Money, Notice
 from models.schema import IntentionRow
 from models.vocabulary.cpv import cpv_labels
 from models.vocabulary.text import fold
@@ -70,6 +71,13 @@ class MatchCard:
     score: float
     why: Why
     lots_fitting: list[str] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+    """How the member's feedback moved the notice, in the page's language."""
+
+    @property
+    def values(self) -> list[tuple[str | None, Money]]:
+        """The estimated values to show: the notice's, then those of the lots that fit."""
+        return estimated_values(self.notice, self.lots_fitting)
 
 
 def cpv_label(code: str, language: str) -> str:
@@ -98,6 +106,12 @@ def why_of(match: Match, language: str) -> Why:
             ),
         )
     return Why(passages=list(passages.values())[:3], cpv=list(cpv.values())[:3])
+
+
+def feedback_sentences(reasons: Sequence[FeedbackReason], language: str) -> list[str]:
+    """What the re-ranking says of a notice, in the page's language, each said once."""
+    sentences = (reason.sentences()[0 if language == "en" else 1] for reason in reasons)
+    return list(dict.fromkeys(sentences))
 
 
 def fitting_lots(match: Match) -> list[str]:
@@ -135,6 +149,7 @@ class HomeFilters:
     region: str = ""
     nature: str = ""
     text: str = ""
+    value_range: ValueRange | None = None
 
     @property
     def narrows(self) -> bool:
@@ -146,6 +161,20 @@ class HomeFilters:
         if self.region and not in_region(notice, self.region):
             return False
         return not (self.text and not has_text(notice, self.text))
+
+
+def estimated_values(notice: Notice, lots: Sequence[str] = ()) -> list[tuple[str | None, Money]]:
+    """The notice's estimated value, then that of each lot of ``lots`` which has one.
+
+    ``None`` labels the whole notice; pass every lot id to list them all (the notice page).
+    """
+    found: list[tuple[str | None, Money]] = [(None, notice.value)] if notice.value else []
+    by_id = {lot.id: lot for lot in notice.lots}
+    for lot_id in lots:
+        lot = by_id.get(lot_id)
+        if lot is not None and lot.value is not None:
+            found.append((lot_id, lot.value))
+    return found
 
 
 def deadline_kinds(notice: Notice, gettext: Translate) -> list[tuple[str, datetime]]:

@@ -25,7 +25,6 @@ from app.drafting.service import create_draft
 from app.main import create_app
 from app.members.feedback import set_feedback
 from app.members.feedback_examples import Verdict
-from app.web.security import is_web_path
 from app.wiring.context import AppContext
 from models.consortium import Consortium, ConsortiumMember, LegalForm, TeamRole
 from tests.utils.auth import bearer, make_token
@@ -37,6 +36,7 @@ from tests.utils.people import (
     load_people,
     make_notice,
 )
+from tests.utils.routes import is_web_page
 
 ROLES = ("anonymous", "other", "lead", "self", "admin")  # self before admin: it may delete
 NOTICE = "boamp:26-0001"
@@ -227,7 +227,7 @@ def app_routes() -> list[tuple[str, str]]:
     return sorted(
         (method, route.path)
         for route in routes
-        if not is_web_path(route.path)
+        if not is_web_page(route)
         for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
     )
 

@@ -107,13 +107,29 @@ def test_member_signs_in_sees_reasons_and_declares_an_intention_on_a_lot(
     page.keyboard.press("Space")
     card.get_by_role("button", name="Contributeur").focus()
     page.keyboard.press("Enter")
-    expect(card.get_by_role("status")).to_have_text("Enregistré : Contributeur (lots 1, 2)")
+    intention = card.locator("form.intention")
+    expect(intention.get_by_role("status")).to_have_text("Enregistré : Contributeur (lots 1, 2)")
     expect(card.get_by_role("button", name="Contributeur")).to_have_attribute(
         "aria-pressed", "true"
     )
     with context.sessions() as session:
         row = session.get(IntentionRow, (NOTICE, "m-training"))
         assert row is not None and row.role == "contributor" and row.lots == ["1", "2"]
+    # « Pas pour moi » on another notice: said in the card's live region, gone on reload.
+    other = (
+        page.locator("article.card")
+        .filter(has_not=page.locator(f'a[href="/notices/{NOTICE}"]'))
+        .first
+    )
+    other_href = other.locator("h2 a").get_attribute("href")
+    assert other_href and other_href != f"/notices/{NOTICE}"
+    other.get_by_role("button", name="Pas pour moi").click()
+    expect(other.locator("form.not-for-me").get_by_role("status")).to_have_text(
+        "C'est noté : cet avis ne vous sera plus proposé."
+    )
+    page.reload()
+    expect(page.locator(f'article.card a[href="{other_href}"]')).to_have_count(0)
+    expect(page.locator(f'article.card a[href="/notices/{NOTICE}"]')).to_have_count(1)
 
 
 def test_forms_work_without_javascript_and_refuse_a_missing_csrf_token(

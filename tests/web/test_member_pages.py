@@ -33,7 +33,7 @@ def test_home_lists_the_best_matches_with_reasons(web: TestClient, web_context: 
     assert "79416000 Services de relations publiques" in page.text
     assert "CONSEIL DEPARTEMENTAL DES PYRENEES-ORIENTALES" in page.text
     assert "(dans 6 semaines)" in page.text
-    assert "pas pour moi" not in page.text.lower()  # its feedback route does not exist yet
+    assert "Pas pour moi" in page.text
 
 
 def test_home_filters_by_text_region_and_nature(web: TestClient, web_context: AppContext) -> None:

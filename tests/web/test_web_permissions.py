@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.web.security import is_web_path
 from app.wiring.context import AppContext
 from tests.utils.concertation import NOTICE
+from tests.utils.routes import is_web_page
 from tests.web.conftest import sign_in
 
 ROLES = ("anonymous", "other", "self", "lead", "admin")
@@ -39,6 +39,11 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
     ("POST", "/notices/{notice_id:path}/intention"): (
         {**MEMBERS_ONLY, "other": 303, "self": 303, "lead": 303},
         {"role": "interested"},
+        {},
+    ),
+    ("POST", "/notices/{notice_id:path}/not-for-me"): (
+        {**MEMBERS_ONLY, "other": 303, "self": 303, "lead": 303},
+        {},
         {},
     ),
     ("GET", "/groups/{group_id}"): (GROUP, {}, {}),
@@ -70,6 +75,11 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
         {"statements": "Animation d'ateliers participatifs"},
         {},
     ),
+    ("POST", "/profile/digest"): (
+        {**MEMBERS_ONLY, "other": 303, "self": 303, "lead": 303},
+        {"frequency": "weekly", "threshold": 8, "language": "fr"},
+        {},
+    ),
     ("GET", "/search"): (SIGNED_IN, {}, {}),
     ("GET", "/admin"): (ADMINS, {}, {}),
     ("POST", "/admin/import/{what}"): ({**ADMINS, "admin": 422}, {}, {}),
@@ -83,13 +93,14 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
 
 
 def web_routes() -> list[tuple[str, str]]:
-    """Every (method, path) of the web pages (HEAD aside)."""
+    """Every (method, path) of the web pages (HEAD aside); the API's are in
+    ``tests/api/test_permissions.py``."""
     from fastapi.routing import iter_route_contexts
 
     return sorted(
         (method, route.path)
         for route in iter_route_contexts(create_app().routes)
-        if is_web_path(route.path)
+        if is_web_page(route)
         for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
     )
 

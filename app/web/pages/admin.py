@@ -1,11 +1,12 @@
 """Administration: members and groups import with the line-by-line report, sign-in links,
-token revocation.
+token revocation, the last ingestion runs and the quarantined records.
 
 Domain calls: ``app.core.sourcemap.load_located``,
 ``app.members.importer.import_members_document`` and
 ``app.groups.importer.import_groups_document`` (as ``cotender members|groups import``),
 ``app.members.service.list_all_members``, ``app.auth.tokens.create_token``,
-``member_tokens``, ``revoke_token`` and ``signin_url`` (as ``cotender token create --link``).
+``member_tokens``, ``revoke_token`` and ``signin_url`` (as ``cotender token create --link``),
+``ingest.operations.recent_runs`` and ``quarantined`` (as ``GET /api/admin/runs|quarantine``).
 """
 
 from __future__ import annotations
@@ -37,10 +38,13 @@ from app.web.deps import ContextDep, PostedBy, UserDep
 from app.web.errors import see_other
 from app.web.render import render
 from app.web.sessions import WebUser
+from ingest.operations import quarantined, recent_runs
 from models.errors import ForbiddenError, InvalidInputError, NotFoundError
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 5_000_000
+RUNS_SHOWN = 20
+QUARANTINE_SHOWN = 50
 Importer = Callable[..., ImportReport]
 IMPORTERS: dict[str, Importer] = {
     "members": import_members_document,
@@ -71,6 +75,8 @@ def _page(
         request,
         "admin.html",
         {
+            "runs": recent_runs(sessions, limit=RUNS_SHOWN),
+            "quarantine": quarantined(sessions, limit=QUARANTINE_SHOWN),
             "members": members,
             "tokens": tokens,
             "report": report,
@@ -84,7 +90,7 @@ def _page(
 
 @router.get("/admin")
 def admin(request: Request, context: ContextDep, user: UserDep) -> Response:
-    """Imports, sign-in links and tokens."""
+    """Imports, sign-in links, tokens, ingestion runs and quarantine."""
     _admin(user)
     return _page(request, context.sessions)
 

@@ -1,10 +1,12 @@
 """« Pour moi »: a member's matches, best first, with why, filters and one-click intentions.
 
 Domain calls: ``app.members.service.get_member`` and ``member_from_row``,
-``AppContext.matching.match_member``, ``app.notices.queries.notices_by_id`` (one query
+``app.feedback.service.ranked_with_feedback`` (the engine's matches re-ranked by the
+member's feedback), ``app.notices.queries.notices_by_id`` (one query
 for the page's notices), ``get_notice`` and ``present``,
 ``app.intentions.service.member_intentions`` and the use case
-``app.intentions.usecases.declare_intention``.
+``app.intentions.usecases.declare_intention`` and ``app.feedback.usecases.record_feedback``
+(« pas pour moi »).
 """
 
 from __future__ import annotations
@@ -16,16 +18,28 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.api.params import NoticeIdPath
+from app.api.value_params import check_value_range
+from app.feedback import usecases as feedback_usecases
+from app.feedback.service import ranked_with_feedback
 from app.intentions import service as intentions
 from app.intentions import usecases as intention_usecases
 from app.intentions.service import IntentionIn
+from app.members.feedback_examples import Verdict
 from app.members.service import get_member, member_from_row
 from app.notices.queries import get_notice, notices_by_id, present
 from app.web.deps import ContextDep, OptionalUser, PostedBy, member_id_of
 from app.web.errors import see_other
 from app.web.i18n import language_of
 from app.web.render import render
-from app.web.views import ROLES, Declared, HomeFilters, MatchCard, fitting_lots, why_of
+from app.web.views import (
+    ROLES,
+    Declared,
+    HomeFilters,
+    MatchCard,
+    feedback_sentences,
+    fitting_lots,
+    why_of,
+)
 from models.consortium import IntentionRole
 from models.errors import NotFoundError
 from models.notice import Nature
@@ -33,6 +47,13 @@ from models.notice import Nature
 router = APIRouter(include_in_schema=False)
 SHOWN = 20
 RANKED_WHEN_FILTERING = 200
+WHOLE_AMOUNT = r"^ *[0-9]{0,13} *$"
+"""A value bound as the form sends it: whole euros, or empty for no bound."""
+
+
+def _amount(text: str) -> float | None:
+    """The bound a value field holds (None when left empty)."""
+    return float(text) if text.strip() else None
 
 
 @router.get("/")
@@ -44,6 +65,8 @@ def home(
     region: Annotated[str, Query(max_length=3, pattern=r"^(|[0-9][0-9AB]|97[1-6])$")] = "",
     nature: Annotated[str, Query(pattern="^(|services|supplies|works)$")] = "",
     q: Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")] = "",
+    min_value: Annotated[str, Query(pattern=WHOLE_AMOUNT)] = "",
+    max_value: Annotated[str, Query(pattern=WHOLE_AMOUNT)] = "",
 ) -> Response:
     """The member's home; a welcome page before sign-in, the admin page for admins."""
     if user is None:
@@ -56,6 +79,7 @@ def home(
         region=region.upper(),
         nature=nature,
         text=q.strip(),
+        value_range=check_value_range(_amount(min_value), _amount(max_value)),
     )
     now = datetime.now(UTC)
     member_id = user.principal.member_id
@@ -64,17 +88,22 @@ def home(
         if row is None:
             raise NotFoundError(f"member {member_id} not found")
         member = member_from_row(row)
-        matches = context.matching.match_member(
+        ranked = ranked_with_feedback(
+            session,
+            context.matching,
+            context.index,
             member,
             now=now,
             limit=RANKED_WHEN_FILTERING if filters.narrows else SHOWN,
             include_closed=not filters.open_only,
             natures=[Nature(filters.nature)] if filters.nature else None,
+            value_range=filters.value_range,
         )
         language = language_of(request)
         cards: list[MatchCard] = []
-        rows = notices_by_id(session, [match.notice_id for match in matches])
-        for match in matches:
+        rows = notices_by_id(session, [item.match.notice_id for item in ranked])
+        for item in ranked:
+            match = item.match
             notice_row = rows.get(match.notice_id)
             if notice_row is None:
                 continue
@@ -83,7 +112,12 @@ def home(
                 continue
             cards.append(
                 MatchCard(
-                    notice, match.lot, match.score, why_of(match, language), fitting_lots(match)
+                    notice,
+                    match.lot,
+                    match.score,
+                    why_of(match, language),
+                    fitting_lots(match),
+                    feedback_sentences(item.feedback, language),
                 )
             )
             if len(cards) == SHOWN:
@@ -138,5 +172,30 @@ def declare_intention(
             "_intention.html",
             {"notice": notice, "intention": saved, "roles": ROLES, "next": next_, "saved": True},
         )
+    target = next_ if next_.startswith("/") and not next_.startswith("//") else "/"
+    return see_other(target)
+
+
+@router.post("/notices/{notice_id:path}/not-for-me")
+def not_for_me(
+    request: Request,
+    notice_id: NoticeIdPath,
+    context: ContextDep,
+    user: PostedBy,
+    next_: Annotated[str, Form(alias="next", max_length=2000)] = "/",
+) -> Response:
+    """Mark a notice « pas pour moi »: it leaves the member's home, and ranks the rest."""
+    member_id = member_id_of(user)
+    with context.sessions() as session:
+        feedback_usecases.record_feedback(
+            session=session,
+            principal=user.principal,
+            member_id=member_id,
+            notice_id=notice_id,
+            verdict=Verdict.not_relevant,
+            now=datetime.now(UTC),
+        )
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "_not_for_me.html", {"notice_id": notice_id, "saved": True})
     target = next_ if next_.startswith("/") and not next_.startswith("//") else "/"
     return see_other(target)

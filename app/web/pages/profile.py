@@ -1,9 +1,11 @@
-"""The member's profile: edit statements, references, regions and availability, preview the
-notices the edited profile would match before saving.
+"""The member's profile: edit statements, references, regions, availability and what they
+sell, preview the notices the edited profile would match before saving.
 
 Domain calls: ``app.members.service.get_member``, ``member_from_row`` and ``update_member``
 (as ``PATCH /api/members/{id}``), ``AppContext.matching.match_member`` for the preview,
-``app.notices.queries.notices_by_id`` and ``present`` for the previewed notices.
+``app.notices.queries.notices_by_id`` and ``present`` for the previewed notices,
+``app.matching.sells.member_sells`` for what the member sells when they declared nothing,
+``app.web.pages.digest.digest_form`` for the digest preferences shown on the same page.
 """
 
 from __future__ import annotations
@@ -12,25 +14,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
 from app.core.db import transaction
+from app.matching.sells import member_sells
 from app.members.service import get_member, member_from_row, update_member
 from app.notices.queries import notices_by_id, present
 from app.web.deps import ContextDep, MemberDep, PostedBy, member_id_of
 from app.web.errors import see_other
+from app.web.pages.digest import digest_form
 from app.web.render import render
 from app.web.views import nonempty
 from app.wiring.context import AppContext
 from models.errors import InvalidInputError, NotFoundError
 from models.member import Member, MemberUpdate, Reference
-from models.notice import Notice
+from models.notice import Nature, Notice
 
 router = APIRouter(include_in_schema=False)
 PREVIEWED = 10
 Text = Annotated[str, Form(max_length=100_000)]
+Sells = Annotated[list[Nature] | None, Form(max_length=3)]
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class ProfileForm:
     references: str
     regions: str
     availability: str
+    sells: tuple[Nature, ...] = ()
+    """What the member declares they sell; none ticked: inferred from their statements."""
 
     @classmethod
     def of(cls, member: Member) -> ProfileForm:
@@ -55,6 +62,7 @@ class ProfileForm:
             references=references,
             regions=", ".join(member.regions),
             availability="" if days is None else f"{days:g}",
+            sells=tuple(member.sells or ()),
         )
 
     def update(self, current: Member) -> MemberUpdate:
@@ -78,6 +86,7 @@ class ProfileForm:
             availability_days_per_month=float(self.availability.replace(",", "."))
             if self.availability.strip()
             else None,
+            sells=sorted(set(self.sells)) or None,
         )
 
 
@@ -124,7 +133,7 @@ def _page(
     preview: list[Notice] | None = None,
     before: list[Notice] | None = None,
     problems: list[dict[str, str]] | None = None,
-    saved: bool = False,
+    saved: str = "",
     status_code: int = 200,
 ) -> Response:
     fragment = request.headers.get("HX-Request") == "true" and preview is not None
@@ -138,16 +147,24 @@ def _page(
             "before_ids": {n.id for n in before or []},
             "problems": problems or [],
             "saved": saved,
+            "natures": list(Nature),
+            "inferred_sells": None if member.sells else sorted(member_sells(member)),
+            "digest": digest_form(request, member) if not fragment else None,
         },
         status_code=status_code,
     )
 
 
 @router.get("/profile")
-def profile(request: Request, context: ContextDep, user: MemberDep, saved: str = "") -> Response:
+def profile(
+    request: Request,
+    context: ContextDep,
+    user: MemberDep,
+    saved: Annotated[str, Query(pattern="^(|1|digest)$")] = "",
+) -> Response:
     """The profile form, filled with what is stored."""
     member = _current(context, member_id_of(user))
-    return _page(request, ProfileForm.of(member), member=member, saved=bool(saved))
+    return _page(request, ProfileForm.of(member), member=member, saved=saved)
 
 
 @router.post("/profile/preview")
@@ -159,10 +176,11 @@ def preview(
     references: Text = "",
     regions: Text = "",
     availability: Text = "",
+    sells: Sells = None,
 ) -> Response:
     """What the edited profile would match, next to what the stored one matches."""
     member = _current(context, member_id_of(user))
-    form = ProfileForm(statements, references, regions, availability)
+    form = ProfileForm(statements, references, regions, availability, tuple(sells or ()))
     try:
         edited = _edited(member, form)
     except (ValidationError, ValueError) as error:
@@ -185,11 +203,12 @@ def save(
     references: Text = "",
     regions: Text = "",
     availability: Text = "",
+    sells: Sells = None,
 ) -> Response:
     """Save the edited profile (all or nothing); the form comes back with the fields at fault."""
     member_id = member_id_of(user)
     member = _current(context, member_id)
-    form = ProfileForm(statements, references, regions, availability)
+    form = ProfileForm(statements, references, regions, availability, tuple(sells or ()))
     try:
         update = form.update(member)
         with transaction(context.sessions) as session:
