@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from app.core.db import transaction
 from app.matching.sells import member_sells
-from app.members.service import get_member, member_from_row, update_member
+from app.members.service import get_member, member_from_row
+from app.members.usecases import update_member
 from app.notices.queries import notices_by_id, present
 from app.web.deps import ContextDep, MemberDep, PostedBy, member_id_of
 from app.web.errors import see_other
@@ -167,20 +167,24 @@ def profile(
     return _page(request, ProfileForm.of(member), member=member, saved=saved)
 
 
-@router.post("/profile/preview")
-def preview(
-    request: Request,
-    context: ContextDep,
-    user: PostedBy,
+def posted_form(
     statements: Text = "",
     references: Text = "",
     regions: Text = "",
     availability: Text = "",
     sells: Sells = None,
-) -> Response:
+) -> ProfileForm:
+    """The profile form as posted (preview and save read the same fields)."""
+    return ProfileForm(statements, references, regions, availability, tuple(sells or ()))
+
+
+PostedForm = Annotated[ProfileForm, Depends(posted_form)]
+
+
+@router.post("/profile/preview")
+def preview(request: Request, context: ContextDep, user: PostedBy, form: PostedForm) -> Response:
     """What the edited profile would match, next to what the stored one matches."""
     member = _current(context, member_id_of(user))
-    form = ProfileForm(statements, references, regions, availability, tuple(sells or ()))
     try:
         edited = _edited(member, form)
     except (ValidationError, ValueError) as error:
@@ -195,24 +199,16 @@ def preview(
 
 
 @router.post("/profile")
-def save(
-    request: Request,
-    context: ContextDep,
-    user: PostedBy,
-    statements: Text = "",
-    references: Text = "",
-    regions: Text = "",
-    availability: Text = "",
-    sells: Sells = None,
-) -> Response:
+def save(request: Request, context: ContextDep, user: PostedBy, form: PostedForm) -> Response:
     """Save the edited profile (all or nothing); the form comes back with the fields at fault."""
     member_id = member_id_of(user)
     member = _current(context, member_id)
-    form = ProfileForm(statements, references, regions, availability, tuple(sells or ()))
     try:
         update = form.update(member)
-        with transaction(context.sessions) as session:
-            update_member(session=session, member_id=member_id, update=update)
+        with context.sessions() as session:
+            update_member(
+                session=session, principal=user.principal, member_id=member_id, update=update
+            )
     except (ValidationError, InvalidInputError, ValueError) as error:
         return _page(request, form, member=member, problems=_problems(error), status_code=422)
     return see_other("/profile?saved=1")
