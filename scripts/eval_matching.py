@@ -1,6 +1,6 @@
 """Evaluate matching on the development set (``data/devset``) against three baselines.
 
-    python scripts/eval_matching.py [--per-member] [--no-ablations] [--no-cv]
+    python scripts/eval_matching.py [--per-member] [--no-ablations] [--no-cv] [--no-feedback]
 
 Every member ranks all 2,555 notices (closed ones included: the devset has no
 deadlines). Runs: BM25 over title and description, BM25 over title, description
@@ -22,6 +22,14 @@ over members (gain = grade, 2 core / 1 related):
 - P@10: share of the first 10 that are relevant (grade ≥ 1);
 - R@100: share of the member's relevant notices in the first 100;
 - MAP@100: average precision over the first 100, divided by min(relevant, 100).
+
+Then feedback (``app/feedback``): for each member, the judged grades of the first 10
+notices served become their feedback (grade ≥ 1 relevant, 0 not relevant, unjudged
+none); judged nDCG@10 of the next 10 without feedback (served ranks 11–20) and with
+it (ranks 11–40, three times the 10 shown as served, re-ranked), the ideal from the
+member's judged grades outside the 10 given, with the judged share of each top 10;
+then the neighbouring weights, the weights chosen leave-one-member-out, and the cost
+of the served path (``--no-feedback`` skips it).
 
 Then free-text search (``GET /api/search``): judged on the 12 queries of
 ``search/queries.json`` (``search/judged.json``), then with each member statement as a query,
@@ -47,15 +55,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import product
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import yaml
+from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.feedback.rerank import FeedbackWeights, NoticeProfile, rerank  # noqa: E402
+from app.feedback.service import CANDIDATE_FACTOR, notice_profiles, rerank_for_member  # noqa: E402
 from app.matching.batch import (  # noqa: E402
     MemberEvidence,
     NoticeBatch,
@@ -65,8 +77,10 @@ from app.matching.batch import (  # noqa: E402
 from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
 from app.matching.engine import MatchingEngine  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
-from app.matching.scoring import ScoringWeights, rank_notices  # noqa: E402
+from app.matching.scoring import Match, ScoringWeights, rank_notices  # noqa: E402
 from app.matching.search import search_notices  # noqa: E402
+from app.members.feedback_examples import Example  # noqa: E402
+from app.search.edge_index import EdgeIndex  # noqa: E402
 from app.search.embedder import Embedder, load_embedder  # noqa: E402
 from models.member import Member  # noqa: E402
 from models.notice import Notice  # noqa: E402
@@ -270,10 +284,10 @@ def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]
     return rank
 
 
-def served_engine(p: Prepared, folder: Path) -> MatchingEngine:
-    """The product's own path: store, vector index and matching engine, as the API serves."""
+def served_store(p: Prepared, folder: Path) -> tuple[sessionmaker[Session], EdgeIndex]:
+    """The product's own path: the devset in a store and a vector index synced from it, as
+    the API holds them (a :class:`MatchingEngine` over both serves members and search)."""
     from app.core.db import create_db_engine, migrate, session_factory
-    from app.search.edge_index import EdgeIndex
     from app.search.indexer import Indexer
     from ingest.parse.notice_json import parse_notice_json_line
     from ingest.store import NoticeStore
@@ -286,7 +300,7 @@ def served_engine(p: Prepared, folder: Path) -> MatchingEngine:
     embedder = p.encoder
     index = EdgeIndex(folder / "index", int(embedder.inner.dimension))
     Indexer(sessions, index, embedder).sync()
-    return MatchingEngine(sessions, index, embedder)
+    return sessions, index
 
 
 def served(matching: MatchingEngine) -> Callable[[Member], list[str]]:
@@ -359,6 +373,166 @@ def cross_validated(p: Prepared) -> None:
     print("  per member: " + " ".join(f"{m[2:]} {j.ndcg:.2f}" for m, j in held_out.items()))
 
 
+# --- feedback: the judged grades of the first 10 as the member's verdicts -------------------
+
+SHOWN = 10
+FEEDBACK_GRID = [
+    FeedbackWeights(contrast=contrast, neighbours=neighbours)
+    for contrast, neighbours in product((0.5, 0.75, 1.0), (1, 2, 3))
+]
+"""Settings around the defaults, printed as the neighbourhood and cross-validated over."""
+
+
+def feedback_of(first: Sequence[str], grades: dict[str, int]) -> list[Example]:
+    """The judged grades of the first notices as the member would mark them."""
+    return [
+        Example(d, positive=grades[d] >= 1, cause="relevant" if grades[d] >= 1 else "not_relevant")
+        for d in first
+        if d in grades
+    ]
+
+
+@dataclass(frozen=True)
+class FeedbackCase:
+    """One member's served list, their feedback and the notice profiles re-ranking reads."""
+
+    member: Member
+    ranked: list[Match]
+    examples: list[Example]
+    profiles: dict[str, NoticeProfile]
+    grades: dict[str, int]
+    """The member's judged grades outside the 10 given as feedback (the next 10's ideal)."""
+
+    def without(self) -> Judged:
+        """The next 10 as the engine has them: ranks 11–20."""
+        return judged_metrics([m.notice_id for m in self.ranked[SHOWN : 2 * SHOWN]], self.grades)
+
+    def with_feedback(self, weights: FeedbackWeights) -> Judged:
+        """The next 10 once feedback re-ranks ranks 11–40."""
+        ranked = rerank(
+            self.ranked[SHOWN:], self.examples, self.profiles, limit=SHOWN, weights=weights
+        )
+        return judged_metrics([r.match.notice_id for r in ranked], self.grades)
+
+    def gain(self, weights: FeedbackWeights) -> float:
+        return self.with_feedback(weights).ndcg - self.without().ndcg
+
+
+def feedback_cases(
+    p: Prepared, matching: MatchingEngine, sessions: sessionmaker[Session], index: EdgeIndex
+) -> list[FeedbackCase]:
+    """Each member's case over the served engine and the profiles the service reads."""
+    now = datetime.now(UTC)
+    cases = []
+    for member in p.members:
+        grades = p.judged[member.id]
+        ranked = matching.match_member(
+            member, now=now, limit=SHOWN * (1 + CANDIDATE_FACTOR), include_closed=True
+        )
+        given = [m.notice_id for m in ranked[:SHOWN]]
+        with sessions() as session:
+            profiles = notice_profiles(session, index, {m.notice_id for m in ranked})
+        rest = {d: g for d, g in grades.items() if d not in given}
+        cases.append(FeedbackCase(member, ranked, feedback_of(given, grades), profiles, rest))
+    return cases
+
+
+def feedback_line(name: str, cases: Sequence[FeedbackCase], weights: FeedbackWeights) -> None:
+    """One row: mean judged nDCG@10 of the next 10 without and with feedback, shares, worst."""
+    before = [c.without() for c in cases]
+    after = [c.with_feedback(weights) for c in cases]
+    gains = [a.ndcg - b.ndcg for a, b in zip(after, before, strict=True)]
+    worst = int(np.argmin(gains))
+    print(
+        f"{name:<30} {np.mean([b.ndcg for b in before]):>8.3f} "
+        f"{np.mean([a.ndcg for a in after]):>8.3f} {np.mean(gains):>+7.3f} "
+        f"{np.mean([b.share for b in before]):>6.2f} {np.mean([a.share for a in after]):>6.2f} "
+        f"{cases[worst].member.id + f' {gains[worst]:+.3f}':>18}"
+    )
+
+
+def feedback_cross_validated(cases: Sequence[FeedbackCase]) -> tuple[float, float]:
+    """Mean and worst gain when each member's weights are chosen on the 11 others.
+
+    Over ``FEEDBACK_GRID``, by the tuner's objective (mean + 0.25 × worst member).
+    """
+    gains = np.array([[case.gain(w) for w in FEEDBACK_GRID] for case in cases])
+    held = []
+    for i in range(len(cases)):
+        others = np.delete(gains, i, axis=0)
+        held.append(gains[i, int(np.argmax(others.mean(axis=0) + 0.25 * others.min(axis=0)))])
+    return float(np.mean(held)), float(min(held))
+
+
+def feedback_timing(
+    cases: Sequence[FeedbackCase],
+    matching: MatchingEngine,
+    sessions: sessionmaker[Session],
+    index: EdgeIndex,
+) -> None:
+    """Served member matches with limit 20: the engine alone, then with the member's feedback."""
+    now = datetime.now(UTC)
+    plain, learning = [], []
+    for case in cases:
+        start = time.perf_counter()
+        matching.match_member(case.member, now=now, limit=20, include_closed=True)
+        plain.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        candidates = matching.match_member(
+            case.member, now=now, limit=20 * CANDIDATE_FACTOR, include_closed=True
+        )
+        with sessions() as session:
+            rerank_for_member(session, index, candidates, case.examples, limit=20)
+        learning.append(time.perf_counter() - start)
+    for name, values in (("engine alone", plain), ("with feedback", learning)):
+        ms = np.percentile(np.asarray(values) * 1000, [50, 95])
+        print(f"member matches, limit 20, {name:<14} p50 {ms[0]:.1f} ms, p95 {ms[1]:.1f} ms")
+
+
+def evaluate_feedback(
+    p: Prepared,
+    matching: MatchingEngine,
+    sessions: sessionmaker[Session],
+    index: EdgeIndex,
+) -> None:
+    """The feedback section: per member, neighbouring weights, cross-validation, cost."""
+    cases = feedback_cases(p, matching, sessions, index)
+    defaults = FeedbackWeights()
+    print(
+        f"\nfeedback (judged grades of the first {SHOWN} served as verdicts; judged nDCG@10 of "
+        f"the next {SHOWN}: ranks 11-20 without, ranks 11-{SHOWN * (1 + CANDIDATE_FACTOR)} "
+        "re-ranked with)"
+    )
+    print(
+        f"{'member':<14} {'+':>3} {'-':>3} {'without':>8} {'with':>8} {'gain':>7} "
+        f"{'share':>6} {'share':>6}"
+    )
+    for case in cases:
+        before, after = case.without(), case.with_feedback(defaults)
+        positives = sum(1 for e in case.examples if e.positive)
+        print(
+            f"{case.member.id:<14} {positives:>3} {len(case.examples) - positives:>3} "
+            f"{before.ndcg:>8.3f} {after.ndcg:>8.3f} {after.ndcg - before.ndcg:>+7.3f} "
+            f"{before.share:>6.2f} {after.share:>6.2f}"
+        )
+    print(
+        f"{'weights':<30} {'without':>8} {'with':>8} {'gain':>7} {'share':>6} {'share':>6} "
+        f"{'worst member':>18}"
+    )
+    feedback_line("defaults", cases, defaults)
+    for weights in FEEDBACK_GRID:
+        if weights != defaults:
+            feedback_line(
+                f"  contrast {weights.contrast}, neighbours {weights.neighbours}", cases, weights
+            )
+    mean, worst = feedback_cross_validated(cases)
+    print(
+        f"weights chosen leave-one-member-out among {len(FEEDBACK_GRID)}: mean gain {mean:+.3f}, "
+        f"worst member {worst:+.3f}"
+    )
+    feedback_timing(cases, matching, sessions, index)
+
+
 def judged_search(
     searches: Sequence[tuple[str, Callable[[str], list[str]]]],
 ) -> None:
@@ -384,6 +558,7 @@ def main() -> None:
     parser.add_argument("--per-member", action="store_true", help="print nDCG@10 per member")
     parser.add_argument("--no-ablations", action="store_true", help="only baselines and system")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    parser.add_argument("--no-feedback", action="store_true", help="skip the feedback section")
     parser.add_argument("--cache-dir", type=Path, default=CACHE, help="embedding cache")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -395,7 +570,8 @@ def main() -> None:
         f"in {p.encoder.seconds:.1f}s; preparation {p.seconds:.1f}s"
     )
     weights = ScoringWeights()
-    matching = served_engine(p, Path(tempfile.mkdtemp()))
+    sessions, index = served_store(p, Path(tempfile.mkdtemp()))
+    matching = MatchingEngine(sessions, index, p.encoder)
     runs: list[tuple[str, Callable[[Member], list[str]]]] = [
         ("BM25 title+description", bm25_baseline(p, with_cpv_labels=False)),
         ("BM25 title+description+CPV labels", bm25_baseline(p, with_cpv_labels=True)),
@@ -431,6 +607,8 @@ def main() -> None:
         )
     if not args.no_cv:
         cross_validated(p)
+    if not args.no_feedback:
+        evaluate_feedback(p, matching, sessions, index)
     now = datetime.now(UTC)
     searches: list[tuple[str, Callable[[str], list[str]]]] = [
         ("BM25 title+description", bm25_over_notices(p, with_cpv_labels=False)),

@@ -5,27 +5,36 @@ the member said of notices they saw: explicit verdicts, and declared intentions.
 A Rocchio-style adjustment on the score scale:
 
 - **similarity** of two notices: cosine of their passage centroids (the mean of
-  the vectors the index holds for their title and description passages), mixed
-  with the overlap of their CPV codes (same division, group, class, category);
+  the vectors the index holds for their title and description passages). CPV
+  overlap is left out: mixed in, it lost judged nDCG@10 at every setting measured
+  (buyers' codes are coarse, and the engine already ranks by them);
 - **kernel**: a candidate's similarity to the positive examples is the mean of its
   ``neighbours`` best similarities to them (a member with two trades keeps both: a
   centroid of all positives would sit between them); the same for the negatives;
 - **contrast**, when the member gave both kinds: the candidates' similarity to
   the positives minus their similarity to the negatives, standardised over the
   candidates, moves each by ``contrast`` standard deviations of their engine
-  scores per standard deviation of contrast. Only the contrast carries what the
-  engine does not know: the positives alone mostly restate the engine's own top
-  (measured on the devset, adding them alone loses judged nDCG@10), so positives
-  alone change nothing but the reasons of the notices marked;
+  scores per standard deviation of contrast, times the **balance** of the
+  examples, ``2·min(positives, negatives) / (positives + negatives)``: 1 when the
+  member gave as many of each kind, 0.2 for one refusal among ten. A contrast
+  drawn from a single refusal is mostly that one notice's accidents (measured on
+  the devset: without the balance, one refusal among nine relevant notices cost a
+  member 0.14 judged nDCG@10). Only the contrast carries what the engine does not
+  know: the positives alone mostly restate the engine's own top (measured on the
+  devset, adding them alone loses judged nDCG@10), so positives alone change
+  nothing but the reasons of the notices marked;
 - **negatives only**: a candidate moves down by ``negative_only`` standard
   deviations per unit of cosine it is closer to the negatives than the average
   candidate (unstandardised: with no positive to contrast with, a small spread of
   similarity is no evidence).
 
 A notice the member marked not relevant or declined is never proposed again.
-An example that is itself a candidate is compared with the other examples only.
+An example that is itself a candidate is compared with the other examples only,
+and a candidate the member marked relevant (or declared for) never moves down:
+their own word about that notice outweighs its likeness to other notices.
 The caller passes more candidates than it shows (``limit``), so that feedback can
-bring up notices from just below the top. ``scripts/eval_feedback.py`` measures it.
+bring up notices from just below the top. ``scripts/eval_matching.py`` measures it
+(section "feedback").
 """
 
 from __future__ import annotations
@@ -87,28 +96,29 @@ _MARKED = {
 
 @dataclass(frozen=True)
 class NoticeProfile:
-    """What notices are compared by: title (for reasons), passage centroid, CPV codes."""
+    """What notices are compared by: title (for reasons) and passage centroid."""
 
     notice_id: str
     title: str
     vector: np.ndarray | None
-    codes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class FeedbackWeights:
     """Weights of the adjustment, in standard deviations of the candidates' engine scores.
 
-    ``dense_share`` and ``neighbours`` were set before measuring; ``contrast`` and
-    ``negative_only`` are the safest of a small grid of ``scripts/eval_feedback.py``
-    (judged grades of each devset member's first 10 notices as feedback, judged
-    nDCG@10 of the next 10; the README gives the figures of the grid).
+    ``contrast`` is the unit (one standard deviation of engine score per standard
+    deviation of contrast, when the examples are balanced), not a fitted value;
+    ``neighbours`` is the best of 1–3 on the devset, and choosing both
+    leave-one-member-out gives nearly the same gain (``scripts/eval_matching.py``,
+    section "feedback", prints the neighbouring settings and that figure).
+    ``negative_only`` was set before measuring: no devset member refuses
+    everything in their first 10.
     """
 
-    contrast: float = 0.5
+    contrast: float = 1.0
     negative_only: float = 1.0
-    dense_share: float = 0.7
-    neighbours: int = 2
+    neighbours: int = 3
     explain_from: float = 0.5
     """A reason names an example when its term moves the candidate this much or more."""
 
@@ -158,58 +168,14 @@ class RankedMatch:
     feedback: tuple[FeedbackReason, ...]
 
 
-def _sharing(left: list[set[str]], right: list[set[str]]) -> np.ndarray:
-    """(left, right): True where the two notices have a prefix in common.
-
-    Integer incidence counts, not float32: the float32 product goes through BLAS, whose
-    kernels raised a spurious "invalid value" flag on some small shapes (a flaky
-    RuntimeWarning, an error under the tests' warning filter); integers are exact.
-    """
-    vocabulary = {p: i for i, p in enumerate(sorted(set().union(*left, *right)))}
-    out = []
-    for sets in (left, right):
-        incidence = np.zeros((len(sets), len(vocabulary)), dtype=np.int32)
-        for i, prefixes in enumerate(sets):
-            incidence[i, [vocabulary[p] for p in prefixes]] = 1
-        out.append(incidence)
-    return np.asarray(out[0] @ out[1].T > 0)
-
-
-def cpv_similarities(rows: Sequence[Sequence[str]], columns: Sequence[Sequence[str]]) -> np.ndarray:
-    """(rows, columns) overlap of CPV codes: 0.4 same division … 1.0 same category.
-
-    Main codes against main codes count whole; a pair involving a secondary code
-    counts half: buyers' secondary codes are often generic. Computed level by
-    level as products of prefix incidence matrices (a member's feedback may name
-    hundreds of notices).
-    """
-    out = np.zeros((len(rows), len(columns)))
-    if not rows or not columns:
-        return out
-    for digits in (2, 3, 4, 5):
-        for main_only, weight in ((True, 1.0), (False, 0.5)):
-            left, right = (
-                [{code[:digits] for code in (codes[:1] if main_only else codes)} for codes in side]
-                for side in (rows, columns)
-            )
-            out = np.maximum(out, digits / 5 * weight * _sharing(left, right))
-    return out
-
-
-def similarities(
-    rows: Sequence[NoticeProfile], columns: Sequence[NoticeProfile], dense_share: float
-) -> np.ndarray:
-    """(rows, columns) notice similarity: cosine of centroids mixed with CPV overlap."""
-    out = np.zeros((len(rows), len(columns)), dtype=np.float64)
-    if not rows or not columns:
-        return out
+def similarities(rows: Sequence[NoticeProfile], columns: Sequence[NoticeProfile]) -> np.ndarray:
+    """(rows, columns) notice similarity: cosine of centroids (0 where one has no vector)."""
     dimension = next((p.vector.shape[0] for p in (*rows, *columns) if p.vector is not None), 0)
-    if dimension:
-        left = np.vstack([_unit(p.vector, dimension) for p in rows])
-        right = np.vstack([_unit(p.vector, dimension) for p in columns])
-        out += dense_share * (left @ right.T)
-    cpv = cpv_similarities([r.codes for r in rows], [c.codes for c in columns])
-    return out + (1.0 - dense_share) * cpv
+    if not rows or not columns or not dimension:
+        return np.zeros((len(rows), len(columns)), dtype=np.float64)
+    left = np.vstack([_unit(p.vector, dimension) for p in rows])
+    right = np.vstack([_unit(p.vector, dimension) for p in columns])
+    return np.asarray(left @ right.T, dtype=np.float64)
 
 
 def _unit(vector: np.ndarray | None, dimension: int) -> np.ndarray:
@@ -235,6 +201,13 @@ def _kernel(sims: np.ndarray, neighbours: int) -> np.ndarray:
     counts = finite.sum(axis=1)
     total = np.where(finite, best, 0.0).sum(axis=1)
     return np.where(counts > 0, total / np.maximum(counts, 1), 0.0)
+
+
+def balance(examples: Sequence[Example]) -> float:
+    """How evenly the examples hold both kinds: 1 as many of each, 0 one kind only."""
+    positives = sum(1 for example in examples if example.positive)
+    negatives = len(examples) - positives
+    return 2 * min(positives, negatives) / len(examples) if examples else 0.0
 
 
 def learns(examples: Sequence[Example]) -> bool:
@@ -265,16 +238,17 @@ def rerank(
     causes = {e.notice_id: e.cause for e in examples if e.positive}
     if not kept or not learns(known):
         return [RankedMatch(m, m.score, _marked(m, causes, profiles)) for m in kept[:limit]]
-    rows = [profiles.get(m.notice_id) or NoticeProfile(m.notice_id, "", None, ()) for m in kept]
-    sims_pos = _compared(kept, rows, positives, profiles, weights.dense_share)
-    sims_neg = _compared(kept, rows, negatives, profiles, weights.dense_share)
+    rows = [profiles.get(m.notice_id) or NoticeProfile(m.notice_id, "", None) for m in kept]
+    sims_pos = _compared(kept, rows, positives, profiles)
+    sims_neg = _compared(kept, rows, negatives, profiles)
     near_neg = _kernel(sims_neg, weights.neighbours)
     if positives:
         near_pos = _kernel(sims_pos, weights.neighbours)
-        term = weights.contrast * _standardised(near_pos - near_neg)
+        term = weights.contrast * balance(known) * _standardised(near_pos - near_neg)
     else:
         term = -weights.negative_only * (near_neg - near_neg.mean())
     term = np.where([m.notice_id in profiles for m in kept], term, 0.0)
+    term = np.where([m.notice_id in causes for m in kept], np.maximum(term, 0.0), term)
     scores = np.array([m.score for m in kept], dtype=np.float64)
     spread = float(scores.std()) if float(scores.std()) > 1e-9 else 1.0
     final = scores + spread * term
@@ -298,10 +272,9 @@ def _compared(
     rows: Sequence[NoticeProfile],
     group: Sequence[Example],
     profiles: Mapping[str, NoticeProfile],
-    dense_share: float,
 ) -> np.ndarray:
     """(candidates, examples) similarity; NaN where a candidate is the example itself."""
-    sims = similarities(rows, [profiles[e.notice_id] for e in group], dense_share)
+    sims = similarities(rows, [profiles[e.notice_id] for e in group])
     position = {e.notice_id: j for j, e in enumerate(group)}
     for i, m in enumerate(kept):
         j = position.get(m.notice_id)

@@ -3,7 +3,7 @@
 When the feedback can move the ranking (:func:`app.feedback.rerank.learns`), the
 engine is asked for ``CANDIDATE_FACTOR`` times the notices shown, so that a
 notice just below the top can come up; the member's examples (verdicts and
-intentions) and the profiles of candidates and examples (titles and CPV codes
+intentions) and the profiles of candidates and examples (titles
 from the store, passage vectors from the vector index) feed the pure
 :func:`app.feedback.rerank.rerank`. A member who gave no feedback, or only
 positive feedback, gets the engine's list as it is, at its cost.
@@ -38,7 +38,7 @@ CANDIDATE_FACTOR = 3
 def notice_profiles(
     session: Session, index: VectorIndex, notice_ids: Collection[str]
 ) -> dict[str, NoticeProfile]:
-    """Title, CPV codes and passage centroid of each stored notice of ``notice_ids``."""
+    """Title and passage centroid of each stored notice of ``notice_ids``."""
     if not notice_ids:
         return {}
     ids = sorted(set(notice_ids))
@@ -46,16 +46,12 @@ def notice_profiles(
     for point in index.scroll(REQUIREMENT, filter=SearchFilter(notice_ids=ids), with_vectors=True):
         if point.vector.size:
             vectors[str(point.payload["notice_id"])].append(point.vector)
-    rows = session.execute(
-        select(NoticeRow.id, NoticeRow.title, NoticeRow.document["cpv"]).where(
-            NoticeRow.id.in_(ids)
-        )
-    ).all()
+    rows = session.execute(select(NoticeRow.id, NoticeRow.title).where(NoticeRow.id.in_(ids))).all()
     profiles = {}
-    for notice_id, title, codes in rows:  # the stored document is valid: no need to parse it
+    for notice_id, title in rows:
         found = vectors.get(notice_id)
         centroid = np.vstack(found).astype(np.float32).mean(axis=0) if found else None
-        profiles[notice_id] = NoticeProfile(notice_id, title, centroid, tuple(codes or ()))
+        profiles[notice_id] = NoticeProfile(notice_id, title, centroid)
     return profiles
 
 

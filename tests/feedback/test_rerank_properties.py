@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.feedback.rerank import NoticeProfile, cpv_similarities, rerank
+from app.feedback.rerank import NoticeProfile, RankedMatch, balance, rerank
 from app.matching.scoring import Match, MatchReason
 from app.members.feedback_examples import Example
-
-CODES = ["72212000", "72200000", "79341000", "45442100", "45000000", "80500000"]
 
 
 def _match(notice_id: str, score: float) -> Match:
@@ -44,8 +45,7 @@ def cases(draw: st.DrawFn) -> tuple[list[Match], list[Example], dict[str, Notice
                 st.floats(min_value=-1, max_value=1, allow_nan=False), min_size=4, max_size=4
             ).map(np.array)
         )
-        codes = tuple(draw(st.lists(st.sampled_from(CODES), max_size=2, unique=True)))
-        profiles[i] = NoticeProfile(i, f"titre {i}", vector, codes)
+        profiles[i] = NoticeProfile(i, f"titre {i}", vector)
     limit = draw(st.integers(min_value=1, max_value=12))
     return candidates, examples, profiles, limit
 
@@ -67,6 +67,7 @@ def test_rerank_keeps_its_promises(
     assert scores == sorted(scores, reverse=True)
     assert all(r.engine_score == engine[r.match.notice_id] for r in ranked)
     positives = {e.notice_id for e in examples if e.positive}
+    assert all(r.match.score >= r.engine_score for r in ranked if r.match.notice_id in positives)
     for r in ranked:
         for reason in r.feedback:
             if reason.effect in ("like", "marked"):
@@ -97,16 +98,14 @@ def test_without_a_refusal_the_engine_order_stands(
 def test_a_notice_like_a_relevant_one_overtakes_one_like_a_rejected_one() -> None:
     web, package = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
     profiles = {
-        "ted:liked": NoticeProfile("ted:liked", "Refonte du site internet", web, ("72212000",)),
-        "ted:refused": NoticeProfile(
-            "ted:refused", "Maintenance du progiciel", package, ("72267000",)
-        ),
-        "boamp:a": NoticeProfile("boamp:a", "Maintenance logiciel", package, ("72267000",)),
-        "boamp:b": NoticeProfile("boamp:b", "Création d'un site web", web, ("72212000",)),
-        "boamp:c": NoticeProfile("boamp:c", "Autre chose", np.array([0.0, 0.0, 1.0]), ()),
+        "ted:liked": NoticeProfile("ted:liked", "Refonte du site internet", web),
+        "ted:refused": NoticeProfile("ted:refused", "Maintenance du progiciel", package),
+        "boamp:a": NoticeProfile("boamp:a", "Maintenance logiciel", package),
+        "boamp:b": NoticeProfile("boamp:b", "Création d'un site web", web),
+        "boamp:c": NoticeProfile("boamp:c", "Autre chose", np.array([0.0, 0.0, 1.0])),
     }
     fillers = {f"boamp:f{i}": score for i, score in enumerate((6.0, 5.0, 1.0, 0.0))}
-    profiles.update({i: NoticeProfile(i, i, np.array([0.0, 0.0, 1.0]), ()) for i in fillers})
+    profiles.update({i: NoticeProfile(i, i, np.array([0.0, 0.0, 1.0])) for i in fillers})
     candidates = sorted(
         [_match("boamp:a", 3.0), _match("boamp:c", 2.99), _match("boamp:b", 2.98)]
         + [_match(i, score) for i, score in fillers.items()],
@@ -135,10 +134,10 @@ def test_a_notice_like_a_relevant_one_overtakes_one_like_a_rejected_one() -> Non
 def test_with_refusals_only_a_near_twin_of_a_declined_notice_moves_down() -> None:
     package, other = np.array([0.0, 1.0]), np.array([1.0, 0.0])
     profiles = {
-        "ted:declined": NoticeProfile("ted:declined", "Maintenance du progiciel", package, ()),
-        "boamp:twin": NoticeProfile("boamp:twin", "Maintenance progiciel", package, ()),
+        "ted:declined": NoticeProfile("ted:declined", "Maintenance du progiciel", package),
+        "boamp:twin": NoticeProfile("boamp:twin", "Maintenance progiciel", package),
     }
-    profiles.update({f"boamp:{i}": NoticeProfile(f"boamp:{i}", "", other, ()) for i in range(5)})
+    profiles.update({f"boamp:{i}": NoticeProfile(f"boamp:{i}", "", other) for i in range(5)})
     candidates = [_match("boamp:twin", 5.0)] + [_match(f"boamp:{i}", 4.0 - i) for i in range(5)]
     ranked = rerank(candidates, [Example("ted:declined", False, "declined")], profiles, limit=6)
     twin = next(r for r in ranked if r.match.notice_id == "boamp:twin")
@@ -151,7 +150,7 @@ def test_with_refusals_only_a_near_twin_of_a_declined_notice_moves_down() -> Non
 
 
 def test_a_rejected_candidate_is_dropped_and_a_relevant_one_says_so() -> None:
-    profiles = {i: NoticeProfile(i, i, np.array([1.0, 0.0]), ()) for i in ("x:1", "x:2", "x:3")}
+    profiles = {i: NoticeProfile(i, i, np.array([1.0, 0.0])) for i in ("x:1", "x:2", "x:3")}
     candidates = [_match("x:1", 2.0), _match("x:2", 1.0), _match("x:3", 0.0)]
     examples = [Example("x:1", False, "declined"), Example("x:3", True, "lead")]
     ranked = rerank(candidates, examples, profiles, limit=5)
@@ -163,12 +162,87 @@ def test_a_rejected_candidate_is_dropped_and_a_relevant_one_says_so() -> None:
     )
 
 
-def test_cpv_similarity_follows_the_hierarchy() -> None:
-    rows = [["72212000"], ["79341000", "72212000"], []]
-    columns = [["72212000"], ["72200000"], ["79341000"], ["72212100", "79000000"]]
-    assert cpv_similarities(rows, columns).tolist() == [
-        [1.0, 0.6, 0.0, 1.0],  # same category; same group; another division; same category
-        [0.5, 0.3, 1.0, 0.5],  # a secondary code counts half
-        [0.0, 0.0, 0.0, 0.0],
+def _moves(ranked: list[RankedMatch]) -> dict[str, float]:
+    """How far feedback moved each shown candidate, in engine-score units."""
+    return {r.match.notice_id: r.match.score - r.engine_score for r in ranked}
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases(), st.floats(min_value=0.1, max_value=10), st.floats(min_value=-20, max_value=20))
+def test_moves_follow_the_engine_scores_scale(
+    case: tuple[list[Match], list[Example], dict[str, NoticeProfile], int],
+    scale: float,
+    shift: float,
+) -> None:
+    """Moves are in standard deviations of the engine's scores: rescaling those scales the
+    moves alike, so the order feedback gives does not depend on the engine's units."""
+    candidates, examples, profiles, _ = case
+    rejected = {e.notice_id for e in examples if not e.positive}
+    # with no spread of engine scores there is no unit to move by (a fixed unit is used)
+    kept = [m.score for m in candidates if m.notice_id not in rejected]
+    assume(len(kept) > 1 and np.std(kept) > 1e-6)
+    rescaled = [dataclasses.replace(m, score=m.score * scale + shift) for m in candidates]
+    every = len(candidates)
+    plain = _moves(rerank(candidates, examples, profiles, limit=every))
+    scaled = _moves(rerank(rescaled, examples, profiles, limit=every))
+    assert plain.keys() == scaled.keys()
+    for notice_id, move in plain.items():
+        assert math.isclose(scaled[notice_id], move * scale, rel_tol=1e-6, abs_tol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases())
+def test_swapping_relevant_and_refused_reverses_every_move(
+    case: tuple[list[Match], list[Example], dict[str, NoticeProfile], int],
+) -> None:
+    """The contrast is symmetric: what pulls towards the relevant pushes towards the refused.
+
+    Examples outside the candidates only (a refused candidate is dropped, so swapping
+    would change the candidates themselves).
+    """
+    candidates, examples, profiles, _ = case
+    shown = {m.notice_id for m in candidates}
+    outside = [e for e in examples if e.notice_id not in shown]
+    swapped = [Example(e.notice_id, not e.positive, "relevant") for e in outside]
+    if not (any(e.positive for e in outside) and any(not e.positive for e in outside)):
+        return
+    every = len(candidates)
+    forward = _moves(rerank(candidates, outside, profiles, limit=every))
+    backward = _moves(rerank(candidates, swapped, profiles, limit=every))
+    assert forward.keys() == backward.keys()
+    for notice_id, move in forward.items():
+        assert math.isclose(backward[notice_id], -move, rel_tol=1e-6, abs_tol=1e-6)
+
+
+@given(st.integers(min_value=0, max_value=30), st.integers(min_value=0, max_value=30))
+def test_balance_is_one_for_even_feedback_and_zero_for_one_kind(
+    positives: int, negatives: int
+) -> None:
+    examples = [Example(f"p:{i}", True, "relevant") for i in range(positives)] + [
+        Example(f"n:{i}", False, "not_relevant") for i in range(negatives)
     ]
-    assert cpv_similarities([], columns).shape == (0, 4)
+    value = balance(examples)
+    assert 0.0 <= value <= 1.0
+    assert value == balance([Example(e.notice_id, not e.positive, "relevant") for e in examples])
+    assert (value == 1.0) == (positives == negatives > 0)
+    assert (value == 0.0) == (positives == 0 or negatives == 0)
+
+
+def test_one_refusal_among_many_relevant_moves_less_than_balanced_feedback() -> None:
+    """The same refusal, with nine relevant notices or with one: the first moves a fifth as much."""
+    liked, refused = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    profiles = {
+        f"c:{i}": NoticeProfile(f"c:{i}", "", np.array([math.cos(a), math.sin(a)]))
+        for i, a in enumerate(np.linspace(0.0, math.pi / 2, 6))
+    }
+    profiles.update({f"p:{i}": NoticeProfile(f"p:{i}", "", liked) for i in range(9)})
+    profiles["n:0"] = NoticeProfile("n:0", "", refused)
+    candidates = [_match(f"c:{i}", 6.0 - i) for i in range(6)]
+    refusal = [Example("n:0", False, "not_relevant")]
+    many = [Example(f"p:{i}", True, "relevant") for i in range(9)] + refusal
+    even = [Example("p:0", True, "relevant")] + refusal
+    lopsided = _moves(rerank(candidates, many, profiles, limit=6))
+    balanced = _moves(rerank(candidates, even, profiles, limit=6))
+    assert max(abs(move) for move in balanced.values()) > 0
+    for notice_id, move in balanced.items():
+        assert math.isclose(lopsided[notice_id], move * 0.2, abs_tol=1e-9)
