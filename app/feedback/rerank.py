@@ -121,7 +121,8 @@ class FeedbackWeights:
     negative_only: float = 1.0
     neighbours: int = 3
     explain_from: float = 0.5
-    """A reason names an example when its term moves the candidate this much or more."""
+    """A reason names an example when its term moves the candidate this much or more, or
+    when its move up brought it among the notices shown (it is there because of feedback)."""
 
 
 @dataclass(frozen=True)
@@ -253,12 +254,14 @@ def rerank(
     scores = np.array([m.score for m in kept], dtype=np.float64)
     spread = float(scores.std()) if float(scores.std()) > 1e-9 else 1.0
     final = scores + spread * term
+    engine_shown = {m.notice_id for m in kept[:limit]}
     ranked = []
     for i, m in enumerate(kept):
         reasons = list(_marked(m, causes, profiles))
-        reason = _reason(
-            positives, sims_pos[i], negatives, sims_neg[i], float(term[i]), profiles, weights
-        )
+        move = float(term[i])
+        came_up = m.notice_id not in engine_shown and move > 0
+        threshold = min(weights.explain_from, move) if came_up else weights.explain_from
+        reason = _reason(positives, sims_pos[i], negatives, sims_neg[i], move, profiles, threshold)
         if reason is not None:
             reasons.append(reason)
         ranked.append(
@@ -303,21 +306,21 @@ def _reason(
     sims_neg: np.ndarray,
     term: float,
     profiles: Mapping[str, NoticeProfile],
-    weights: FeedbackWeights,
+    explain_from: float,
 ) -> FeedbackReason | None:
-    """The example that explains a move worth naming.
+    """The example that explains a move of ``explain_from`` or more.
 
     Up: the nearest positive (or, with negatives only, the farthest negative);
     down: the nearest negative.
     """
     effect: Effect
-    if term >= weights.explain_from and positives and not np.isnan(sims_pos).all():
+    if term >= explain_from and positives and not np.isnan(sims_pos).all():
         group, sims, effect = positives, sims_pos, "like"
         j = int(np.argmax(np.where(np.isnan(sims), -np.inf, sims)))
-    elif term >= weights.explain_from and not positives and not np.isnan(sims_neg).all():
+    elif term >= explain_from and not positives and not np.isnan(sims_neg).all():
         group, sims, effect = negatives, sims_neg, "unlike_rejected"
         j = int(np.argmin(np.where(np.isnan(sims), np.inf, sims)))
-    elif term <= -weights.explain_from and not np.isnan(sims_neg).all():
+    elif term <= -explain_from and not np.isnan(sims_neg).all():
         group, sims, effect = negatives, sims_neg, "near_rejected"
         j = int(np.argmax(np.where(np.isnan(sims), -np.inf, sims)))
     else:

@@ -68,6 +68,10 @@ def test_rerank_keeps_its_promises(
     assert all(r.engine_score == engine[r.match.notice_id] for r in ranked)
     positives = {e.notice_id for e in examples if e.positive}
     assert all(r.match.score >= r.engine_score for r in ranked if r.match.notice_id in positives)
+    first = [m.notice_id for m in candidates if m.notice_id not in rejected][:limit]
+    for r in ranked:  # a notice that feedback brought among those shown says why
+        if r.match.notice_id not in first and r.match.score > r.engine_score:
+            assert r.match.notice_id in positives or r.feedback
     for r in ranked:
         for reason in r.feedback:
             if reason.effect in ("like", "marked"):
