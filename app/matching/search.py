@@ -74,15 +74,17 @@ def search_notices(
     """The notices that best fit ``text``, best first, each with what a results list shows."""
     # Words typed in a search box say what the notices are about, not what the person
     # sells: supply notices stay in (the member matching leaves them out by what a
-    # member sells). The query is lower-cased (case in a search box says nothing, and
-    # the model reads "ÉLECTRICITÉ" as another text) and its quotes made plain.
+    # member sells). A short query is lower-cased (case in a search box says nothing,
+    # and the model reads "ÉLECTRICITÉ" as another text); a sentence keeps its case,
+    # as a member's statement does. Quotes are made plain.
+    short = len(tokens(text)) <= SHORT_QUERY_WORDS
+    typed = clean_line(text)
     query = Member(
         id=QUERY_MEMBER_ID,
         name="free-text query",
-        expertise=[clean_line(text).lower()],
+        expertise=[typed.lower() if short else typed],
         sells=list(Nature),
     )
-    short = len(tokens(text)) <= SHORT_QUERY_WORDS
     matches = engine.match_member(
         query,
         now=now,
