@@ -78,12 +78,16 @@ from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
 from app.matching.engine import MatchingEngine  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
 from app.matching.scoring import Match, ScoringWeights, rank_notices  # noqa: E402
-from app.matching.search import search_notices  # noqa: E402
+from app.matching.search import (  # noqa: E402
+    QUERY_MEMBER_ID,
+    SHORT_QUERY_WEIGHTS,
+    search_notices,
+)
 from app.members.feedback_examples import Example  # noqa: E402
 from app.search.edge_index import EdgeIndex  # noqa: E402
 from app.search.embedder import Embedder, load_embedder  # noqa: E402
 from models.member import Member  # noqa: E402
-from models.notice import Notice  # noqa: E402
+from models.notice import Nature, Notice  # noqa: E402
 from models.vocabulary.cpv import cpv_labels  # noqa: E402
 
 DEVSET = ROOT / "data" / "devset"
@@ -542,8 +546,9 @@ def judged_search(
     graded = [q for q in queries if any(g > 0 for g in judged.get(q, {}).values())]
     print(f"\nfree-text search, judged ({len(graded)} queries with a relevant item)")
     print(f"{'run':<36} {'nDCG@10':>8} {'P@10':>6} {'worst query':>16} {'share':>6} {'min':>5}")
+    per_run = {}
     for name, search in searches:
-        rows = {q: judged_metrics(search(queries[q]), judged[q]) for q in graded}
+        rows = per_run[name] = {q: judged_metrics(search(queries[q]), judged[q]) for q in graded}
         worst = min(rows, key=lambda q: rows[q].ndcg)
         share = [r.share for r in rows.values()]
         print(
@@ -551,6 +556,46 @@ def judged_search(
             f"{np.mean([r.p10 for r in rows.values()]):>6.3f} "
             f"{worst + f' {rows[worst].ndcg:.2f}':>16} {np.mean(share):>6.2f} {min(share):>5.2f}"
         )
+    print("\njudged nDCG@10 (judged share of the top 10) per query")
+    print(f"{'run':<36} " + " ".join(f"{q[2:]:>9}" for q in graded))
+    for name, rows in per_run.items():
+        cells = (f"{rows[q].ndcg:.2f} ({rows[q].share:.1f})" for q in graded)
+        print(f"{name:<36} " + " ".join(f"{cell:>9}" for cell in cells))
+    served = per_run[searches[-1][0]]
+    print(f"\nunjudged items in the top 10 of {searches[-1][0]} (for the assessors):")
+    for q in graded:
+        if served[q].unjudged:
+            print(f"  {q} {queries[q]!r}: {', '.join(served[q].unjudged)}")
+
+
+def search_ratio_held_out(matching: MatchingEngine, now: datetime) -> None:
+    """Leave-one-query-out over the one weight short queries change (dense, lexical 1).
+
+    Each judged query is ranked with the dense weight that does best on the other ten:
+    a figure the weight was not chosen on.
+    """
+    queries: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text("utf-8"))
+    judged = load_qrels(DEVSET / "search" / "judged.json")
+    graded = [q for q in queries if any(g > 0 for g in judged.get(q, {}).values())]
+    member = SHORT_QUERY_WEIGHTS
+
+    def ndcg(dense: float, q: str) -> float:
+        weights = dataclasses.replace(member, dense=dense)
+        query = Member(id=QUERY_MEMBER_ID, name="q", expertise=[queries[q]], sells=list(Nature))
+        found = matching.match_member(
+            query, now=now, limit=10, include_closed=True, weights=weights
+        )
+        return judged_metrics([m.notice_id for m in found], judged[q]).ndcg
+
+    grid = {dense: {q: ndcg(dense, q) for q in graded} for dense in (0.25, 0.5, 0.75, 1.0, 1.33)}
+    picks = {q: max(grid, key=lambda d: sum(grid[d][o] for o in graded if o != q)) for q in graded}
+    held = [grid[picks[q]][q] for q in graded]
+    means = ", ".join(f"{d} {np.mean(list(rows.values())):.3f}" for d, rows in grid.items())
+    print(f"\nshort-query dense weight (lexical 1), judged nDCG@10 in-sample: {means}")
+    print(
+        f"leave-one-query-out: nDCG@10 {np.mean(held):.3f}, worst {min(held):.2f}; "
+        f"weights picked: {sorted(set(picks.values()))}"
+    )
 
 
 def main() -> None:
@@ -622,6 +667,7 @@ def main() -> None:
         ),
     ]
     judged_search(searches)
+    search_ratio_held_out(matching, now)
     queries = sum(len(m.expertise) for m in p.members)
     print(f"\nfree-text search, CPV labels: {queries} queries (each member statement)")
     print(f"{'run, query':<48} {'nDCG@10':>8} {'P@10':>6} {'R@100':>6} {'MAP@100':>8}")

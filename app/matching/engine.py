@@ -129,8 +129,8 @@ class MatchingEngine:
         self._members: BoundedCache[str, tuple[str, MemberEvidence]] = BoundedCache(
             MEMBER_CACHE_SIZE
         )
-        self._contexts: BoundedCache[tuple[str, tuple[int, str]], MemberContext] = BoundedCache(
-            CONTEXT_CACHE_SIZE
+        self._contexts: BoundedCache[tuple[str, tuple[int, str], ScoringWeights], MemberContext] = (
+            BoundedCache(CONTEXT_CACHE_SIZE)
         )
         self._vectors = PassageVectors()
         self._prepared: BoundedCache[str, PreparedNotice] = BoundedCache(NOTICE_CACHE_SIZE)
@@ -202,6 +202,14 @@ class MatchingEngine:
                 self._prepared.put(row.id, prepared)
         return [prepared for prepared in found.values() if prepared is not None]
 
+    def notices(self, ids: Sequence[str]) -> list[Notice]:
+        """The stored notices of ``ids`` (in that order, unknown ids left out), as parsed.
+
+        The candidates of a match are kept parsed: a caller presenting matches reads
+        them from here rather than from the store again.
+        """
+        return [prepared.notice for prepared in self._notices(ids)]
+
     def _batch(self, ids: Sequence[str]) -> NoticeBatch:
         """Notices with their passage vectors, kept or read back from the index."""
         prepared = self._notices(ids)
@@ -258,16 +266,18 @@ class MatchingEngine:
         )
         return list(dict.fromkeys(str(h.payload["notice_id"]) for row in hits for h in row))
 
-    def context(self, member: Member) -> MemberContext:
+    def context(self, member: Member, weights: ScoringWeights | None = None) -> MemberContext:
         """The member's CPV profile and signal scales for the current catalog.
 
         :func:`member_context` over the notices the member's words find in the whole
         catalog (nearest passages and best BM25), with the scales of the catalog's
         sample: on a catalog up to the sample's size, the numbers of scoring the
-        whole catalog at once.
+        whole catalog at once. ``weights`` (default the engine's) weigh the text
+        signals that pick the notices lending their codes to the profile.
         """
+        weights = weights or self.weights
         catalog, sample = self._current()
-        key = (_member_key(member), catalog.version)
+        key = (_member_key(member), catalog.version, weights)
         found = self._contexts.get(key)
         if found is not None:
             return found
@@ -282,7 +292,7 @@ class MatchingEngine:
             )
         )
         context = member_context(
-            evidence, self._batch(candidates), catalog.lexical, self.weights, sample=sample
+            evidence, self._batch(candidates), catalog.lexical, weights, sample=sample
         )
         self._contexts.put(key, context)
         return context
@@ -298,12 +308,17 @@ class MatchingEngine:
         include_closed: bool = False,
         natures: Collection[Nature] | None = None,
         value_range: ValueRange | None = None,
+        weights: ScoringWeights | None = None,
     ) -> list[Match]:
-        """The member's best notices (one match per notice, best target), reasons included."""
+        """The member's best notices (one match per notice, best target), reasons included.
+
+        ``weights`` (default the engine's) let free-text search weigh the signals its
+        own way over the same catalog, index and caches.
+        """
+        weights = weights or self.weights
         catalog = self.catalog()
-        context = self.context(member)
+        context = self.context(member, weights)
         evidence = self.evidence(member)
-        weights = self.weights
         mask = np.ones(len(catalog.target_lot), dtype=bool)
         if not include_closed:
             mask &= catalog.open_mask(now)

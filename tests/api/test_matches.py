@@ -95,6 +95,21 @@ def test_search_finds_a_notice_by_its_title_with_a_passage(
     assert wanted["id"] in [hit["notice_id"] for hit in hits]
     assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
     assert all(hit["passage"] for hit in hits)
+    # Each hit carries what a results list shows: no request per hit.
+    first = next(hit for hit in hits if hit["notice_id"] == wanted["id"])
+    assert first["title"] == wanted["title"]
+    assert first["buyer"] == ((wanted.get("buyer") or {}).get("name") or None)
+    assert set(first) == {
+        "notice_id",
+        "score",
+        "title",
+        "buyer",
+        "deadline",
+        "value",
+        "lot",
+        "lot_title",
+        "passage",
+    }
 
 
 def test_notices_ingested_by_another_process_become_searchable(
@@ -153,3 +168,35 @@ def test_notices_ingested_by_another_process_become_searchable(
         assert found, "the new notice never became searchable"
         assert client.get("/health").json()["notices"] == 11
     context.close()
+
+
+def test_a_search_hit_names_the_lot_that_matches_with_its_deadline_and_value(
+    context: AppContext, client: TestClient
+) -> None:
+    load_people(context)
+    notice = json.loads(devset_lines(1)[0])
+    notice.update(deadline="2026-12-20T12:00:00+00:00", value={"amount": 90000, "currency": "EUR"})
+    notice["lots"] = [
+        {"id": "1", "title": "Travaux de voirie et réfection de chaussée"},
+        {
+            "id": "2",
+            "title": "Élagage des platanes et abattage d'arbres",
+            "deadline": "2026-12-10T12:00:00+00:00",
+            "value": {"amount": 12000, "currency": "EUR"},
+        },
+    ]
+    lines = [json.dumps(notice), *devset_lines(30)[1:]]
+    NoticeStore(context.sessions).apply_batch([parse_notice_json_line(line) for line in lines])
+    assert sync_once(context)
+    response = client.get(
+        "/api/search",
+        params={"q": "élagage platanes", "open_only": "false", "limit": 5},
+        headers=member_headers(context, "m-web"),
+    )
+    assert response.status_code == 200, response.text
+    hit = response.json()["hits"][0]
+    assert (hit["notice_id"], hit["lot"]) == (notice["id"], "2")
+    assert hit["lot_title"] == "Élagage des platanes et abattage d'arbres"
+    assert hit["value"] == {"amount": 12000.0, "currency": "EUR"}
+    assert hit["deadline"].startswith("2026-12-10T12:00:00")
+    assert hit["title"] == notice["title"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -21,7 +23,7 @@ from app.feedback.usecases import match_member
 from app.matching.present import MemberMatchesPublic, NoticeMatchesPublic
 from app.matching.search import search_notices
 from app.matching.usecases import match_notice
-from models.notice import Nature
+from models.notice import Money, Nature
 
 router = APIRouter(tags=["matches"])
 
@@ -75,10 +77,21 @@ def read_notice_matches(
 
 
 class SearchHitPublic(BaseModel):
-    """A notice found by free text."""
+    """A notice found by free text, with what a results list shows (no request per hit).
+
+    ``lot``/``lot_title``: the lot that matches best (null: the whole notice);
+    ``deadline`` and ``value`` are that lot's when it has its own, else the notice's;
+    ``passage``: the notice's text that matched best.
+    """
 
     notice_id: str
     score: float
+    title: str
+    buyer: str | None
+    deadline: datetime | None
+    value: Money | None
+    lot: str | None
+    lot_title: str | None
     passage: str | None
 
 
@@ -101,15 +114,12 @@ def read_search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     open_only: bool = True,
 ) -> SearchResultsPublic:
-    """Search notices by meaning, words and trade (CPV), in French or English.
+    """Search notices by words, meaning and trade (CPV), in French or English.
 
-    The text is read as what a member would declare they do, and ranked like that
-    member's matches; ``score`` is on the same scale as a member's match scores.
+    A short query is read as the subject it names: words first (title, description and
+    CPV labels in both languages, accents and case ignored), then meaning and codes.
     """
     hits = search_notices(matching, q, now=now, limit=limit, open_only=open_only)
     return SearchResultsPublic(
-        query=q,
-        hits=[
-            SearchHitPublic(notice_id=h.notice_id, score=h.score, passage=h.passage) for h in hits
-        ],
+        query=q, hits=[SearchHitPublic(**dataclasses.asdict(hit)) for hit in hits]
     )

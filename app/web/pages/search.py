@@ -1,7 +1,7 @@
 """Free-text search over notices, in French or English.
 
-Domain calls: ``app.matching.search.search_notices`` (as ``GET /api/search``),
-``app.notices.queries.notices_by_id`` and ``present``.
+Domain call: ``app.matching.search.search_notices`` (as ``GET /api/search``), whose
+hits carry what a card shows (title, buyer, deadline, value, lot, passage).
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.matching.search import search_notices
-from app.notices.queries import notices_by_id, present
+from app.matching.search import SearchHit, search_notices
 from app.web.deps import ContextDep, signed_in
 from app.web.render import render
-from models.notice import Notice
 
 router = APIRouter(include_in_schema=False)
 MIN_QUERY = 3
@@ -31,15 +29,10 @@ def search(
 ) -> Response:
     """Notices that fit the words, by meaning, words and trade (open ones unless asked)."""
     query = q.strip()
-    hits: list[tuple[Notice, str | None]] = []
-    now = datetime.now(UTC)
+    hits: list[SearchHit] = []
     if len(query) >= MIN_QUERY:
-        found = search_notices(context.matching, query, now=now, limit=20, open_only=not closed)
-        with context.sessions() as session:
-            rows = notices_by_id(session, [hit.notice_id for hit in found])
-        hits = [
-            (present(rows[h.notice_id], now=now), h.passage) for h in found if h.notice_id in rows
-        ]
+        now = datetime.now(UTC)
+        hits = search_notices(context.matching, query, now=now, limit=20, open_only=not closed)
     return render(
         request,
         "search.html",

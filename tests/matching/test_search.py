@@ -1,0 +1,108 @@
+"""Free-text search as people type it, served (store, index, engine) with the real USE model.
+
+Two or three words, French or English, against real devset notices: a query in one
+language finds notices written in the other, "website development" finds website
+projects before the maintenance of named software packages, and accents, ligatures
+and case never matter. One store for the module (embedding its notices takes most of
+the time); the ranking does not depend on the database (SQLite here).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app.core.config import Settings
+from app.matching.search import search_notices
+from app.wiring.background import sync_once
+from app.wiring.context import AppContext
+from ingest.parse.notice_json import parse_notice_json_line
+from ingest.store import NoticeStore
+from tests.utils.data import devset_lines
+
+pytestmark = pytest.mark.slow
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+WEBSITES = {
+    "ted:085126-2018": "Website (Re)Development www.era.int",
+    "decp:2178031130001820182rG0hS6Dd200": "Refonte du site internet de la Ville",
+    "decp:223800012000132018DAM06300": "Conception et mise en place d'un site internet …",
+}
+SOFTWARE_PACKAGES = {
+    "decp:221700016007382018267E1800": "MAINTENANCE PRESTATIONS LOGICIEL ISHTAR",
+    "decp:2245000170001320181831500": "Maintenance du progiciel MICROSAT",
+    "decp:0000000000000020183WC4e9_iEw00": "Maintenance progiciel Symphony",
+}
+FACILITIES = "ted:153877-2018"  # "Facilities Management Services", in English
+ELECTRICAL = {  # French notices about electrical installations
+    "decp:275000024000162018FmIhUG0pbi00": "TRAVAUX D'ENTRETIEN DES INSTALLATIONS ELECTRIQUES …",
+    "decp:289000010000322018-THBHORfk100": "Vérification réglementaire des installations …",
+    "ted:296419-2017": "Travaux d'installations électriques à exécuter …",
+}
+SCHOOL_DESIGN = {  # maîtrise d'œuvre of schools, with and without accents and ligatures
+    "decp:680200128000712018KL9E4y0Av800": "Marché de maîtrise d'œuvre pour la construction …",
+    "decp:219300324000152019201820600": "Maîtrise d'oeuvre pour la reconstruction de l'école …",
+    "decp:211603204000102019STGENISMO00": "MARCHÉ ADAPTÉ DE MAITRISE D'OEUVRE POUR … L'ECOLE …",
+}
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
+    folder: Path = tmp_path_factory.mktemp("search")
+    settings = Settings(
+        data_dir=folder / "data",
+        database_url=f"sqlite:///{folder / 'store.sqlite3'}",
+        embedder="use",
+    )
+    context = AppContext.open(settings)
+    wanted = {*WEBSITES, *SOFTWARE_PACKAGES, FACILITIES, *ELECTRICAL, *SCHOOL_DESIGN}
+    chosen = [line for line in devset_lines(2555) if json.loads(line)["id"] in wanted]
+    assert len(chosen) == len(wanted)
+    lines = [*devset_lines(120), *chosen]
+    NoticeStore(context.sessions).apply_batch([parse_notice_json_line(line) for line in lines])
+    assert sync_once(context)
+    yield context
+    context.close()
+
+
+def _ranked(context: AppContext, query: str, limit: int = 20) -> list[str]:
+    hits = search_notices(context.matching, query, now=NOW, limit=limit, open_only=False)
+    return [hit.notice_id for hit in hits]
+
+
+def test_a_two_word_french_query_finds_a_notice_written_in_english(context: AppContext) -> None:
+    assert _ranked(context, "gestion des installations")[0] == FACILITIES
+
+
+def test_a_two_word_english_query_finds_notices_written_in_french(context: AppContext) -> None:
+    first = _ranked(context, "electrical works")[:5]
+    assert set(ELECTRICAL) <= set(first), first
+
+
+def test_website_development_finds_websites_before_software_package_maintenance(
+    context: AppContext,
+) -> None:
+    ranked = _ranked(context, "website development", limit=50)
+    websites = [ranked.index(i) for i in WEBSITES if i in ranked]
+    assert len(websites) == len(WEBSITES), ranked
+    packages = [ranked.index(i) for i in SOFTWARE_PACKAGES if i in ranked]
+    assert max(websites) < min(packages, default=len(ranked)), ranked
+
+
+@pytest.mark.parametrize("query", ["MAÎTRISE D’ŒUVRE ÉCOLE", "Maîtrise d'Œuvre École"])
+def test_accents_ligatures_and_case_do_not_matter(context: AppContext, query: str) -> None:
+    """Capitals and quotes in the query, accents and ligatures or none in the notices.
+
+    The notices are found whether they write "maîtrise d'œuvre", "Maîtrise d'oeuvre" or
+    "MAITRISE D'OEUVRE", in the order of the query typed plainly. (A query typed
+    without its accents, or with "oe" for "œ", reads the same words, but the model
+    embeds it as another text: see the README.)
+    """
+    plain = _ranked(context, "maîtrise d'œuvre école")
+    assert set(plain[:3]) == set(SCHOOL_DESIGN)
+    assert _ranked(context, query) == plain
