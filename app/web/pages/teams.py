@@ -2,9 +2,10 @@
 
 Domain calls: the use cases ``app.consortia.usecases.propose_consortia`` and
 ``app.drafting.usecases.make_draft`` (as ``POST /api/notices/{id}/consortia`` and
-``…/drafts``, the consortium given by its rank in the same deterministic
-computation), ``app.consortia.go_rule.go_checks`` (the go/no-go verdict's checks, said
-in the page's language), ``app.members.service.list_all_members`` for names.
+``…/drafts?lang=``, the consortium given by its rank in the same deterministic
+computation, the draft written in the page's language),
+``app.consortia.go_rule.go_checks`` (the go/no-go verdict's checks, said in the
+page's language), ``app.members.service.list_all_members`` for names.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.members.service import list_all_members
 from app.notices.queries import served_notice
 from app.web.deps import ContextDep, PostedBy
 from app.web.errors import see_other
+from app.web.i18n import language_of
 from app.web.render import render
 from app.web.sessions import WebUser
 from models.errors import ForbiddenError
@@ -81,6 +83,7 @@ def propose(
 
 @router.post("/groups/{group_id}/notices/{notice_id:path}/drafts")
 def generate_draft(
+    request: Request,
     group_id: GroupIdPath,
     notice_id: NoticeIdPath,
     context: ContextDep,
@@ -101,6 +104,7 @@ def generate_draft(
             proposal=proposal,
             max_members=max_members,
             now=now,
+            language=language_of(request),
         )
         draft_id = row.id
     return see_other(f"/drafts/{draft_id}")
