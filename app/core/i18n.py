@@ -77,6 +77,11 @@ def format_percent(share: float, language: str) -> str:
     return str(babel_percent(round(share, 3), locale=locale, decimal_quantization=False))
 
 
+def format_number(value: float, language: str) -> str:
+    """``0,5`` / ``0.5``: a decimal number as the language writes it."""
+    return str(format_decimal(value, locale=BABEL_LOCALES[supported(language)]))
+
+
 def format_amount(amount: float, language: str) -> str:
     """``150 000`` / ``150,000``: a whole amount with the language's grouping."""
     return str(format_decimal(round(amount), locale=BABEL_LOCALES[supported(language)]))

@@ -5,7 +5,8 @@ Domain calls: the use cases ``app.consortia.usecases.propose_consortia`` and
 ``…/drafts?lang=``, the consortium given by its rank in the same deterministic
 computation, the draft written in the page's language),
 ``app.consortia.go_rule.go_checks`` (the go/no-go verdict's checks, said in the
-page's language), ``app.members.service.list_all_members`` for names.
+page's language), ``app.consortia.explain.no_team_text`` (why there is no team,
+likewise), ``app.members.service.list_all_members`` for names.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from starlette.responses import Response
 
 from app.api.params import GroupIdPath, NoticeIdPath
 from app.auth import policy
+from app.consortia.explain import no_team_text
 from app.consortia.go_rule import go_checks
 from app.consortia.service import load_group
 from app.consortia.usecases import propose_consortia
@@ -66,6 +68,7 @@ def propose(
         notice = served_notice(session, notice_id, now=now)[1]
         names = {row.id: row.name for row in list_all_members(session=session)}
     proposals = answer.proposals
+    why_none = no_team_text(answer.no_team, language_of(request)) if answer.no_team else None
     return render(
         request,
         "proposals.html",
@@ -74,7 +77,7 @@ def propose(
             "notice": notice,
             "proposals": proposals,
             "checks": [go_checks(p, group.procedure.go_rule) for p in proposals],
-            "why_none": " ".join(answer.reasons) or None,
+            "why_none": why_none,
             "names": names,
             "max_members": max_members,
         },
