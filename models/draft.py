@@ -122,7 +122,7 @@ class SlottedItem(BaseModel):
 
 
 class MemoireSection(BaseModel):
-    """One section of the outline: a French title, what to write, and the material slotted in."""
+    """One section of the outline: a title, what to write (in the draft's language), material."""
 
     model_config = ConfigDict(extra="forbid")
 
