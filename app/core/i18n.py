@@ -43,10 +43,14 @@ def supported(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def translations(language: str) -> gettext.GNUTranslations:
-    """The compiled catalogue of a language (its ``.po`` file, compiled once per process)."""
-    language = supported(language)
+    """The compiled catalogue of a language (French for one we do not translate to)."""
+    return _compiled(supported(language))
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _compiled(language: str) -> gettext.GNUTranslations:
+    """A language's ``.po`` file, compiled once per process."""
     with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
         catalog = read_po(po, locale=language)
     compiled = BytesIO()

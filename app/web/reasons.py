@@ -43,5 +43,7 @@ def quarantine_reason(entry: QuarantineView, language: str) -> str:
             "a retry."
         ),
     }
-    params: defaultdict[str, str] = defaultdict(str, entry.reason_params)
-    return sentences[ReasonCode(entry.reason_code)] % params
+    sentence = sentences.get(ReasonCode(entry.reason_code))
+    if sentence is None:
+        return entry.reason
+    return sentence % defaultdict(str, entry.reason_params)
