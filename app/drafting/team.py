@@ -222,7 +222,7 @@ def team_warnings(
     if proposal.go_no_go is not None:
         checks = go_checks(proposal, group.procedure.go_rule)
         if not proposal.go_no_go.go or not all(check.passed for check in checks):
-            reasons = _("; ").join(check_text(check, language, names) for check in checks)
+            reasons = " ".join(check_text(check, language, names) for check in checks)
             warnings.append(
                 _("The group's decision rule is not met: %(reasons)s") % {"reasons": reasons}
             )

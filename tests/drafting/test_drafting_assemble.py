@@ -255,7 +255,7 @@ def test_build_draft_other_warnings(
     # English reasons the proposal carries.
     assert (
         "La règle de décision du groupe n'est pas satisfaite : Non : 0 pilote déclaré dans "
-        "l'équipe, 1 requis. ; Non : couverture du lot 1 de 60\u00a0% < 80\u00a0% requis "
+        "l'équipe, 1 requis. Non : couverture du lot 1 de 60\u00a0% < 80\u00a0% requis "
         "(20 points de moins)."
     ) in text
     assert "Fail" not in text and "required" not in text
