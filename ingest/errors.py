@@ -11,7 +11,32 @@ Hierarchy::
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from models.errors import CotenderError
+
+
+class ReasonCode(StrEnum):
+    """Why a record is quarantined, as a stable code a person's language can say.
+
+    The error's message stays the English text for logs, the CLI and the API; the
+    code and its parameters (``MalformedRecordError.params``: ``notice``, ``source``,
+    ``detail``…) let the web page say the reason in the reader's language. The
+    ``detail`` parameter is the parser's own technical words, quoted as they are.
+    """
+
+    invalid_json = "invalid_json"
+    not_an_object = "not_an_object"
+    no_identifier = "no_identifier"
+    bad_identifier = "bad_identifier"
+    no_title = "no_title"
+    invalid_notice = "invalid_notice"
+    invalid_lot = "invalid_lot"
+    bad_date = "bad_date"
+    malformed_xml = "malformed_xml"
+    not_eforms = "not_eforms"
+    unexpected_shape = "unexpected_shape"
+    not_stored = "not_stored"
 
 
 class IngestError(CotenderError):
@@ -19,7 +44,18 @@ class IngestError(CotenderError):
 
 
 class MalformedRecordError(IngestError):
-    """Raised when one record cannot be parsed or normalised, from a parser."""
+    """Raised when one record cannot be parsed or normalised, from a parser.
+
+    ``code`` and ``params`` say the reason as data (see :class:`ReasonCode`);
+    the message is its English text.
+    """
+
+    def __init__(
+        self, message: str, *, code: ReasonCode = ReasonCode.unexpected_shape, **params: str
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class NotProcurementError(MalformedRecordError):

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import UnknownFormatError
+from ingest.errors import ReasonCode, UnknownFormatError
 from ingest.parse.boamp import parse_boamp_record
 from ingest.parse.boamp_dila import is_dila_notice, parse_dila_notice
 from ingest.parse.decp import iter_decp_contracts, parse_decp_contract
@@ -98,7 +98,14 @@ def _read_json_lines(text: str, path: Path) -> Iterator[RecordResult]:
             item = json.loads(line)
         except json.JSONDecodeError as error:
             reason = f"line {number}: invalid JSON: {error.msg}"
-            yield Quarantined(source="file", record_ref=ref, reason=reason, raw=line)
+            yield Quarantined(
+                source="file",
+                record_ref=ref,
+                reason=reason,
+                raw=line,
+                code=ReasonCode.invalid_json,
+                params={"detail": f"line {number}: {error.msg}"},
+            )
             continue
         if _is_boamp(item):
             yield parse_or_quarantine(
@@ -153,7 +160,14 @@ def reparse(source: str, raw: str, record_ref: str) -> RecordResult:
         item = json.loads(raw)
     except json.JSONDecodeError as error:
         reason = f"the kept record is not valid JSON: {error.msg}"
-        return Quarantined(source=source, record_ref=record_ref, reason=reason, raw=raw)
+        return Quarantined(
+            source=source,
+            record_ref=record_ref,
+            reason=reason,
+            raw=raw,
+            code=ReasonCode.invalid_json,
+            params={"detail": error.msg},
+        )
     parse: Any = parse_notice_json_line
     value: Any = raw
     if is_dila_notice(item):

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.files import reparse
-from ingest.pipeline import IngestSummary, storage_reason
+from ingest.pipeline import IngestSummary, storage_failure
 from ingest.records import Quarantined, Skipped
 from ingest.store import NoticeStore
 from models.schema import IngestRunRow, QuarantineRow, SourceWatermarkRow
@@ -44,6 +44,8 @@ class QuarantineView(BaseModel):
     source: str
     record_ref: str
     reason: str
+    reason_code: str | None = None
+    reason_params: dict[str, str] = {}
     created_at: datetime
     raw: str | None = None
 
@@ -112,13 +114,15 @@ def retry_quarantined(
         rows = session.scalars(query).all()
     summary = IngestSummary()
     for row in rows:
-        reason = _retry_one(row, store, summary)
+        still = _retry_one(row, store, summary)
         with factory() as session, session.begin():
             kept = session.get_one(QuarantineRow, row.id)
-            if reason is None:
+            if still is None:
                 session.delete(kept)
             else:
-                kept.reason = reason
+                kept.reason = still.reason
+                kept.reason_code = still.code
+                kept.reason_params = dict(still.params) if still.code else None
     return RetryReport(
         retried=len(rows),
         ingested=summary.ingested,
@@ -129,12 +133,14 @@ def retry_quarantined(
     )
 
 
-def _retry_one(row: QuarantineRow, store: NoticeStore, summary: IngestSummary) -> str | None:
-    """Parse and store one record; its new quarantine reason, or None when rescued."""
+def _retry_one(
+    row: QuarantineRow, store: NoticeStore, summary: IngestSummary
+) -> Quarantined | None:
+    """Parse and store one record; why it stays quarantined, or None when rescued."""
     result = reparse(row.source, row.raw, row.record_ref)
     if isinstance(result, Quarantined):
         summary.quarantined += 1
-        return result.reason
+        return result
     if isinstance(result, Skipped):
         summary.skipped += 1
         return None
@@ -142,7 +148,7 @@ def _retry_one(row: QuarantineRow, store: NoticeStore, summary: IngestSummary) -
         summary.count(store.apply(result))
     except (SQLAlchemyError, ValueError) as error:
         summary.quarantined += 1
-        return storage_reason(result, error)
+        return storage_failure(result, error)
     return None
 
 
@@ -153,6 +159,8 @@ def _view(row: QuarantineRow, *, with_raw: bool) -> QuarantineView:
         source=row.source,
         record_ref=row.record_ref,
         reason=row.reason,
+        reason_code=row.reason_code,
+        reason_params=row.reason_params or {},
         created_at=row.created_at,
         raw=row.raw if with_raw else None,
     )

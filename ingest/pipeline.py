@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from ingest.errors import ReasonCode
 from ingest.records import Quarantined, RecordResult, Skipped
 from ingest.store import NoticeStore, Outcome
 from models.notice import ParsedRecord
@@ -111,9 +112,7 @@ def _store_batch(
                     "record could not be stored",
                     extra={"id": record.notice.id, "error": type(error).__name__},
                 )
-                reason = storage_reason(record, error)
-                bad = Quarantined(record.notice.source, record.notice.id, reason, record.raw)
-                _quarantine(store, bad, run_id)
+                _quarantine(store, storage_failure(record, error), run_id)
                 summary.quarantined += 1
     for outcome in outcomes:
         summary.count(outcome)
@@ -122,20 +121,28 @@ def _store_batch(
             on_record()
 
 
-def storage_reason(record: ParsedRecord, error: Exception) -> str:
-    """Why a parsed record could not be stored, said for a person (no database text)."""
+def storage_failure(record: ParsedRecord, error: Exception) -> Quarantined:
+    """A parsed record the store refused, with why, said for a person (no database text)."""
+    notice = record.notice.id
     if isinstance(error, IntegrityError):
-        return (
-            f"{record.notice.id} could not be stored: it conflicts with a record already "
-            "stored under one of its identifiers; the raw record is kept for "
-            "`cotender quarantine retry`"
-        )
-    if isinstance(error, SQLAlchemyError):
-        return (
-            f"{record.notice.id} could not be stored: the database refused it; the raw "
-            "record is kept for `cotender quarantine retry`"
-        )
-    return f"{record.notice.id} could not be stored: {error}"[:2000]
+        detail = "it conflicts with a record already stored under one of its identifiers"
+        reason = f"{notice} could not be stored: {detail}; the raw record is kept for "
+        reason += "`cotender quarantine retry`"
+    elif isinstance(error, SQLAlchemyError):
+        detail = "the database refused it"
+        reason = f"{notice} could not be stored: {detail}; the raw record is kept for "
+        reason += "`cotender quarantine retry`"
+    else:
+        detail = str(error)[:1500]
+        reason = f"{notice} could not be stored: {error}"[:2000]
+    return Quarantined(
+        source=record.notice.source,
+        record_ref=notice,
+        reason=reason,
+        raw=record.raw,
+        code=ReasonCode.not_stored,
+        params={"notice": notice, "detail": detail},
+    )
 
 
 def _quarantine(store: NoticeStore, result: Quarantined, run_id: int | None) -> None:
@@ -143,10 +150,4 @@ def _quarantine(store: NoticeStore, result: Quarantined, run_id: int | None) -> 
         "record quarantined",
         extra={"source": result.source, "ref": result.record_ref, "reason": result.reason},
     )
-    store.quarantine(
-        source=result.source,
-        record_ref=result.record_ref,
-        reason=result.reason,
-        raw=result.raw,
-        run_id=run_id,
-    )
+    store.quarantine(result, run_id=run_id)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.dedupe import buyer_key, same_notice
 from ingest.identity import notice_uuid, same_publication
 from ingest.merge import StoredRecord, merge_records
+from ingest.records import Quarantined
 from models.notice import Notice, ParsedRecord, RecordKind
 from models.schema import (
     NoticeCpvRow,
@@ -314,18 +315,18 @@ class NoticeStore:
             )
         return None
 
-    def quarantine(
-        self, *, source: str, record_ref: str, reason: str, raw: str, run_id: int | None
-    ) -> None:
-        """Keep a malformed record with its reason so nothing is lost."""
+    def quarantine(self, record: Quarantined, *, run_id: int | None) -> None:
+        """Keep a malformed record with its reason (text, code, parameters) so nothing is lost."""
         with self._factory() as session, session.begin():
             session.add(
                 QuarantineRow(
                     run_id=run_id,
-                    source=source,
-                    record_ref=record_ref[:500],
-                    reason=reason,
-                    raw=raw,
+                    source=record.source,
+                    record_ref=record.record_ref[:500],
+                    reason=record.reason,
+                    reason_code=record.code,
+                    reason_params=dict(record.params) if record.code else None,
+                    raw=record.raw,
                 )
             )
 

@@ -4,7 +4,8 @@ A draft is assembled once from a notice, a group (its procedure), the members
 and one consortium proposal (``app.drafting.assemble.build_draft``); the
 Markdown, DOCX and ICS renderers are pure functions of this model, so the three
 formats always agree. Human-facing texts (reasons, notes, guidance, warnings)
-are in French, for the cooperatives' members; codes and keys stay in English.
+are in the draft's ``language`` (French unless asked otherwise, for the
+cooperatives' members), which its renderers follow; codes and keys stay in English.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class SlottedItem(BaseModel):
 
 
 class MemoireSection(BaseModel):
-    """One section of the outline: a French title, what to write, and the material slotted in."""
+    """One section of the outline: a title, what to write (in the draft's language), material."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -174,15 +175,17 @@ class LotOutline(BaseModel):
 class Draft(BaseModel):
     """A response skeleton that follows the group's procedure.
 
-    ``deadline`` is the buyer's deadline for the lots the team answers (the
-    earliest when they differ); ``as_of`` is the day ``in_past`` was judged
-    against. ``people`` names every member id the draft mentions. ``draft_id``
-    is set by storage; the ICS calendar uses it for stable event UIDs.
+        ``deadline`` is the buyer's deadline for the lots the team answers (the
+        earliest when they differ); ``as_of`` is the day ``in_past`` was judged
+        against. ``people`` names every member id the draft mentions. ``language`` is
+    the one its texts are written in (drafts stored before it existed are French). ``draft_id``
+        is set by storage; the ICS calendar uses it for stable event UIDs.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     draft_id: str | None = None
+    language: str = Field(default="fr", pattern=r"^(fr|en)$")
     notice_id: str
     notice_title: str
     notice_url: str | None = None

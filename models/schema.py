@@ -178,7 +178,12 @@ class SourceWatermarkRow(Base):
 
 
 class QuarantineRow(Base):
-    """A record that could not be read, kept with its reason and raw content."""
+    """A record that could not be read, kept with its reason and raw content.
+
+    ``reason`` is the English text; ``reason_code`` and ``reason_params`` say it as
+    data (``ingest.errors.ReasonCode``) so a page can say it in the reader's
+    language. Rows kept before the code existed have none and show their text.
+    """
 
     __tablename__ = "quarantine"
 
@@ -187,6 +192,8 @@ class QuarantineRow(Base):
     source: Mapped[str] = mapped_column(String(40))
     record_ref: Mapped[str] = mapped_column(String(500))
     reason: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason_params: Mapped[dict[str, Any] | None]
     raw: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

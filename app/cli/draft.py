@@ -2,7 +2,8 @@
 
 The draft is stored as the next version for the notice and group (as through the
 API, created by ``cli``); ``--out`` writes it in the format its extension names
-(``.docx``, ``.md``, ``.ics``, ``.json``). The draft id is printed on stdout
+(``.docx``, ``.md``, ``.ics``, ``.json``), in the language ``--language`` names
+(``fr``, the default, or ``en``). The draft id is printed on stdout
 (``--json``: the id, version, file and the draft itself). Exit codes: 1 when the
 notice or group is unknown, the notice cancelled or awarded, there is no proposal
 N, or the proposal cannot be drafted; 2 for a bad option.
@@ -18,6 +19,7 @@ import typer
 from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, echo_json, open_context
 from app.cli.consortia import OPTIONS, GroupOption, LotOption, MaxMembersOption
+from app.core.i18n import LANGUAGES
 from app.drafting import service
 from app.drafting.render_docx import render_docx
 from app.drafting.render_ics import render_ics
@@ -50,6 +52,9 @@ def draft_command(
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Write the draft here: .docx, .md, .ics or .json."
     ),
+    language: str = typer.Option(
+        "fr", "--language", help="The language the draft is written in: fr or en."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Draft a response for a group from one of its proposed teams, and store it."""
@@ -58,6 +63,10 @@ def draft_command(
         raise typer.BadParameter(
             f"unknown format {out.suffix or '(no extension)'}: use {', '.join(FORMATS)}",
             param_hint="--out",
+        )
+    if language not in LANGUAGES:
+        raise typer.BadParameter(
+            f"unknown language {language!r}: use {', '.join(LANGUAGES)}", param_hint="--language"
         )
     with open_context(options=OPTIONS) as context, context.sessions() as session:
         row = make_draft(
@@ -70,6 +79,7 @@ def draft_command(
             max_members=max_members,
             lots=lot or None,
             now=datetime.now(UTC),
+            language=language,
         )
     draft = service.draft_of(row)
     if out is not None and suffix is not None:

@@ -14,7 +14,18 @@ from __future__ import annotations
 
 
 class AssemblyError(Exception):
-    """Raised when no consortium can be proposed for a request, from ``assemble``."""
+    """Raised when no consortium can be proposed for a request, from ``assemble``.
+
+    The message is the English reason (the API's words); ``code`` and ``params``
+    say it as data, so a page can say it in its reader's language
+    (``app.consortia.explain.no_team_text``). ``code`` is None for reasons
+    without a translation (an inconsistent request, said to developers).
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class InvalidRequestError(AssemblyError, ValueError):

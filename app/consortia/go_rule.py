@@ -8,13 +8,17 @@
 
 The decision is ``go`` only when every check passes; there is one reason per check,
 saying what was measured against what, and by how much a failing lot falls short.
-:func:`go_checks` gives the same checks as data, for texts in another language.
+:func:`go_checks` gives the same checks as data and :func:`check_text` says one in a
+language: the reasons of :class:`GoDecision` are the English ones (the API's words), a
+French draft or page says the same checks in French.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.core.i18n import format_percent, translations
 from models.consortium import NO_LOT_KEY, Consortium, GoDecision, IntentionRole
 from models.group import GoRule
 
@@ -51,25 +55,68 @@ def go_checks(proposal: Consortium, go_rule: GoRule) -> list[GoCheck]:
     return checks
 
 
-def _reason(check: GoCheck) -> str:
-    verdict = "Pass" if check.passed else "Fail"
+def check_text(check: GoCheck, language: str, names: Mapping[str, str] | None = None) -> str:
+    """One check said in ``language``: the verdict, what was measured, against what.
+
+    In English (``en``) this is the API's wording, which clients read and tests pin;
+    ``names`` turns the declared leads' ids into display names (ids otherwise).
+    """
+    catalogue = translations(language)
+    _ = catalogue.gettext
     if check.kind == "leads":
-        named = f" ({', '.join(check.leads)})" if check.leads else ""
+        shown = [names.get(lead, lead) if names else lead for lead in check.leads]
+        count = int(check.measured)
+        values = {
+            "num": count,
+            "required": int(check.required),
+            "named": f" ({', '.join(shown)})" if shown else "",
+        }
+        if check.passed:
+            return (
+                catalogue.ngettext(
+                    "Pass: %(num)d declared lead(s) in the team%(named)s, %(required)d required.",
+                    "Pass: %(num)d declared lead(s) in the team%(named)s, %(required)d required.",
+                    count,
+                )
+                % values
+            )
         return (
-            f"{verdict}: {check.measured:.0f} declared lead(s) in the team{named}, "
-            f"{check.required:.0f} required."
+            catalogue.ngettext(
+                "Fail: %(num)d declared lead(s) in the team%(named)s, %(required)d required.",
+                "Fail: %(num)d declared lead(s) in the team%(named)s, %(required)d required.",
+                count,
+            )
+            % values
         )
-    where = "notice-wide requirements" if check.lot is None else f"lot {check.lot}"
-    if check.passed:
-        return f"Pass: {where} coverage {check.measured:.0%} >= {check.required:.0%} required."
-    short = (check.required - check.measured) * 100
-    return (
-        f"Fail: {where} coverage {check.measured:.0%} < {check.required:.0%} required "
-        f"({short:.0f} points short)."
-    )
+    coverage = {
+        "lot": check.lot,
+        "measured": format_percent(round(check.measured, 2), language),
+        "required": format_percent(round(check.required, 2), language),
+        "short": round((check.required - check.measured) * 100),
+    }
+    if check.lot is None:
+        if check.passed:
+            text = _(
+                "Pass: notice-wide requirements coverage %(measured)s >= %(required)s required."
+            )
+        else:
+            text = _(
+                "Fail: notice-wide requirements coverage %(measured)s < %(required)s required "
+                "(%(short)d points short)."
+            )
+    elif check.passed:
+        text = _("Pass: lot %(lot)s coverage %(measured)s >= %(required)s required.")
+    else:
+        text = _(
+            "Fail: lot %(lot)s coverage %(measured)s < %(required)s required "
+            "(%(short)d points short)."
+        )
+    return text % coverage
 
 
 def evaluate_go_rule(proposal: Consortium, go_rule: GoRule) -> GoDecision:
     """Whether the proposal satisfies the group's go rule, and why."""
     checks = go_checks(proposal, go_rule)
-    return GoDecision(go=all(c.passed for c in checks), reasons=[_reason(c) for c in checks])
+    return GoDecision(
+        go=all(c.passed for c in checks), reasons=[check_text(c, "en") for c in checks]
+    )

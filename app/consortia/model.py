@@ -257,14 +257,18 @@ def _precheck(request: AssemblyRequest, workers: Sequence[int]) -> None:
     if not workers:
         raise NoFeasibleTeamError(
             f"no eligible candidate covers any requirement (fit >= {threshold:g}); "
-            "declined and unavailable candidates are excluded"
+            "declined and unavailable candidates are excluded",
+            code="no_candidate",
+            threshold=f"{threshold:g}",
         )
     cands = request.candidates
     for lot in request.lots:
         if not any(cands[ci].eligible(lot) for ci in workers):
             raise NoFeasibleTeamError(
                 f"lot {lot if lot is not None else '(notice)'}: no candidate who covers a "
-                "requirement may work on it (all declined it or are unavailable)"
+                "requirement may work on it (all declined it or are unavailable)",
+                code="lot_without_candidate" if lot is not None else "notice_without_candidate",
+                lot=lot or "",
             )
     cap = request.effective_share_cap
     if cap < 1.0:
@@ -272,13 +276,21 @@ def _precheck(request: AssemblyRequest, workers: Sequence[int]) -> None:
         if needed > request.max_members:
             raise NoFeasibleTeamError(
                 f"max_share_per_member {cap:g} needs at least {needed} members sharing the "
-                f"work, but max_members is {request.max_members}"
+                f"work, but max_members is {request.max_members}",
+                code="share_cap_above_max_members",
+                cap=f"{cap:g}",
+                needed=str(needed),
+                max_members=str(request.max_members),
             )
         if needed > len(workers):
             raise NoFeasibleTeamError(
                 f"max_share_per_member {cap:g} needs at least {needed} members sharing the "
                 f"work, but only {len(workers)} eligible candidate(s) cover any requirement "
-                f"(fit >= {threshold:g})"
+                f"(fit >= {threshold:g})",
+                code="share_cap_above_candidates",
+                cap=f"{cap:g}",
+                needed=str(needed),
+                eligible=str(len(workers)),
             )
 
 
@@ -290,9 +302,14 @@ def _raise_for_status(
             f"no team of at most {request.max_members} members among the {n_workers} eligible "
             "candidates who cover a requirement gives every selected lot a member while "
             f"keeping each share of the covered work <= {request.effective_share_cap:g}; "
-            "raise max_members or max_share_per_member, or invite more partners"
+            "raise max_members or max_share_per_member, or invite more partners",
+            code="no_team",
+            max_members=str(request.max_members),
+            eligible=str(n_workers),
+            cap=f"{request.effective_share_cap:g}",
         )
     raise AssemblyError(
         f"the solver found no team within its time limit ({status.name}); "
-        "narrow the request (fewer candidates or requirements)"
+        "narrow the request (fewer candidates or requirements)",
+        code="solver_time_limit",
     )

@@ -19,6 +19,7 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.consortia.assembly import assemble
 from app.consortia.errors import AssemblyError, InvalidRequestError
+from app.consortia.explain import NoTeam
 from app.consortia.inputs import LotId, Requirement
 from app.consortia.service import PreparedAssembly, prepare_assembly
 from app.search.embedder import Embedder
@@ -43,10 +44,15 @@ class ConsortiaAnswer(BaseModel):
     requirements: list[Requirement]
     proposals: list[Consortium]
     reasons: list[str] = Field(default_factory=list)
+    no_team: NoTeam | None = Field(default=None, exclude=True)
+    """Why there is no proposal, as data for a page in its reader's language (not in JSON)."""
 
 
 def _answer(
-    prepared: PreparedAssembly, consortia: list[Consortium], reasons: list[str]
+    prepared: PreparedAssembly,
+    consortia: list[Consortium],
+    reasons: list[str],
+    no_team: NoTeam | None = None,
 ) -> ConsortiaAnswer:
     request = prepared.request
     return ConsortiaAnswer(
@@ -57,6 +63,7 @@ def _answer(
         requirements=list(request.considered_requirements()),
         proposals=consortia,
         reasons=reasons,
+        no_team=no_team,
     )
 
 
@@ -94,4 +101,5 @@ def propose_consortia(
     try:
         return _answer(prepared, assemble(prepared.request), [])
     except AssemblyError as error:
-        return _answer(prepared, [], [f"No team can be proposed: {error}."])
+        why = NoTeam(code=error.code, params=error.params) if error.code else None
+        return _answer(prepared, [], [f"No team can be proposed: {error}."], why)

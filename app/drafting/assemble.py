@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from app.core.i18n import supported
 from app.drafting.checklist import build_checklist
 from app.drafting.errors import DraftError
-from app.drafting.labels import format_day
+from app.drafting.labels import format_day, translator
 from app.drafting.outline import QUESTIONS_FALLBACK_OFFSET_DAYS, RelevanceScores, build_outline
 from app.drafting.outline import questions_due as find_questions_due
 from app.drafting.planning import deadline_day, french_holidays, plan_steps
@@ -45,19 +46,34 @@ def build_draft(
     now: datetime,
     scores: RelevanceScores | None = None,
     draft_id: str | None = None,
+    language: str = "fr",
 ) -> Draft:
-    """Build the draft; raise :class:`DraftError` naming the field when inputs contradict."""
+    """Build the draft in ``language``; raise :class:`DraftError` naming the field at fault.
+
+    Every text the draft holds (warnings, notes, guidance, titles) is written in
+    ``language`` and the draft records it, so its renderers say their own labels
+    in the same language.
+    """
+    language = supported(language)
+    _ = translator(language)
     if now.tzinfo is None:
         raise DraftError("now", "generation time must be timezone-aware")
     _check_team(proposal, members)
     warnings: list[str] = []
-    member_lots, covered = _resolve_lots(notice, proposal, warnings)
-    deadline = _deadline(notice, covered, warnings)
+    member_lots, covered = _resolve_lots(notice, proposal, warnings, language)
+    deadline = _deadline(notice, covered, warnings, language)
     last_day = deadline_day(deadline)
     longest = max(step.offset_days for step in group.procedure.steps)
-    calendar = french_holidays(range(last_day.year - 1 - longest // 365, last_day.year + 1))
+    years = range(last_day.year - 1 - longest // 365, last_day.year + 1)
+    calendar = french_holidays(years, language)
     planning = plan_steps(
-        group.procedure, deadline, proposal, group.leads, today, calendar=calendar
+        group.procedure,
+        deadline,
+        proposal,
+        group.leads,
+        today,
+        calendar=calendar,
+        language=language,
     )
     team_ids = [*(m.member_id for m in proposal.members), *proposal.subcontractors]
     people = {m: members[m].name for m in team_ids}
@@ -70,6 +86,7 @@ def build_draft(
         deadline_day=last_day,
         cooperative=group.cooperative,
         names=people,
+        language=language,
     )
     team = build_team(proposal, members, member_lots, checklist)
     assignments = {
@@ -80,28 +97,40 @@ def build_draft(
         ]
         for lot in covered
     }
-    outline = build_outline(notice=notice, assignments=assignments, members=members, scores=scores)
+    outline = build_outline(
+        notice=notice,
+        assignments=assignments,
+        members=members,
+        scores=scores,
+        language=language,
+    )
     q_due, q_step = find_questions_due(planning, last_day, calendar)
 
     if last_day < today:  # every step is past too: one warning says it all
-        warnings.append(f"La date limite de remise des offres ({format_day(last_day)}) est passée.")
+        warnings.append(
+            _("The deadline for tenders (%(day)s) has passed.")
+            % {"day": format_day(last_day, language)}
+        )
     else:
         warnings += [
-            f"L'étape « {step.title} » était prévue le {format_day(step.due)} : "
-            "elle est déjà passée."
+            _("The step “%(step)s” was due on %(day)s: it has already passed.")
+            % {"step": step.title, "day": format_day(step.due, language)}
             for step in planning
             if step.in_past
         ]
     if q_step is None:
         warnings.append(
-            "La procédure n'a pas d'étape « questions » : questions à l'acheteur fixées à "
-            f"J-{QUESTIONS_FALLBACK_OFFSET_DAYS}, date à vérifier dans le règlement de "
-            "consultation."
+            _(
+                "The procedure has no “questions” step: questions to the buyer are set at "
+                "D-%(days)d, a date to check in the consultation rules."
+            )
+            % {"days": QUESTIONS_FALLBACK_OFFSET_DAYS}
         )
-    warnings += team_warnings(notice, group, proposal, members, people)
+    warnings += team_warnings(notice, group, proposal, members, people, language)
 
     return Draft(
         draft_id=draft_id,
+        language=language,
         notice_id=notice.id,
         notice_title=notice.title,
         notice_url=notice.url,
@@ -116,7 +145,7 @@ def build_draft(
         mandataire=proposal.mandataire,
         people=people,
         team=team,
-        legal_form_notes=legal_form_notes(proposal, group.cooperative, people),
+        legal_form_notes=legal_form_notes(proposal, group.cooperative, people, language),
         planning=planning,
         checklist=checklist,
         outline=outline,
@@ -162,7 +191,7 @@ def _check_team(proposal: Consortium, members: Mapping[str, Member]) -> None:
 
 
 def _resolve_lots(
-    notice: Notice, proposal: Consortium, warnings: list[str]
+    notice: Notice, proposal: Consortium, warnings: list[str], language: str
 ) -> tuple[dict[str, list[str]], list[str | None]]:
     """Each member's lots and the lots the response covers (``[None]`` without lots)."""
     notice_lots = [lot.id for lot in notice.lots]
@@ -183,13 +212,14 @@ def _resolve_lots(
     covered = [lot for lot in notice_lots if lot in named_anywhere]
     if not covered:
         covered = notice_lots
-        warnings.append(
-            "La proposition ne précise aucun lot : tous les lots de l'avis sont repris."
-        )
+        _ = translator(language)
+        warnings.append(_("The proposal names no lot: every lot of the notice is taken."))
     return {member: lots or list(covered) for member, lots in explicit.items()}, list(covered)
 
 
-def _deadline(notice: Notice, covered: list[str | None], warnings: list[str]) -> datetime:
+def _deadline(
+    notice: Notice, covered: list[str | None], warnings: list[str], language: str
+) -> datetime:
     lots = {lot.id: lot for lot in notice.lots}
     found = [
         lots[lot].deadline or notice.deadline if lot is not None else notice.deadline
@@ -206,7 +236,8 @@ def _deadline(notice: Notice, covered: list[str | None], warnings: list[str]) ->
             )
         return fallback
     if len({deadline_day(d) for d in deadlines}) > 1:
+        _ = translator(language)
         warnings.append(
-            "Les lots retenus n'ont pas la même date limite : le rétroplanning suit la plus proche."
+            _("The lots taken do not share one deadline: the retro-planning follows the earliest.")
         )
     return deadlines[0]

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from app.drafting.labels import DOCUMENT_TITLES, join_names
+from app.drafting.labels import document_title, join_names, translator
 from models.consortium import Consortium, LegalForm, TeamRole
 from models.draft import ChecklistItem, PlannedStep
 from models.group import Document, OwnerRole, Procedure
@@ -92,8 +92,13 @@ def build_checklist(
     deadline_day: date,
     cooperative: str,
     names: Mapping[str, str],
+    language: str = "fr",
 ) -> list[ChecklistItem]:
-    """The documents to produce, each with owner, signatories, due date and a note."""
+    """The documents to produce, each with owner, signatories, due date and a note.
+
+    Titles and notes are written in ``language`` (the draft's).
+    """
+    _ = translator(language)
     forms_step = step_for_document(Document.DC1, planning)
     forms_due = forms_step.due if forms_step else deadline_day
     forms_key = forms_step.key if forms_step else None
@@ -103,7 +108,7 @@ def build_checklist(
         base: dict[str, object] = {
             "id": document.value,
             "document": document,
-            "title": DOCUMENT_TITLES[document],
+            "title": document_title(document, language),
             "owner": mandataire,
             "step_key": forms_key,
             "due": forms_due,
@@ -111,14 +116,17 @@ def build_checklist(
         return ChecklistItem.model_validate(base | fields)
 
     items: list[ChecklistItem] = []
-    coop = cooperative or "la coopérative"
+    coop = cooperative or _("the cooperative")
     if proposal.legal_form is LegalForm.cae:
         items.append(
             form(
                 Document.DC1,
                 signed_by_cooperative=True,
-                note=f"Candidat unique : {coop}. Signé par son représentant légal ; "
-                "pas de groupement à déclarer, la répartition du travail est interne.",
+                note=_(
+                    "Single candidate: %(coop)s. Signed by its legal representative; no "
+                    "groupement to declare, the split of the work is internal."
+                )
+                % {"coop": coop},
             )
         )
         items.append(
@@ -126,30 +134,36 @@ def build_checklist(
                 Document.DC2,
                 id="DC2:cooperative",
                 signed_by_cooperative=True,
-                note=f"Capacités de {coop} (chiffre d'affaires, effectifs, moyens) ; "
-                "signé par son représentant légal.",
+                note=_(
+                    "Capacities of %(coop)s (turnover, staff, means); signed by its legal "
+                    "representative."
+                )
+                % {"coop": coop},
             )
         )
-        dume_note = f"Le DUME de {coop} peut remplacer le DC1 et le DC2."
         items.append(
             form(
                 Document.DUME,
                 signed_by_cooperative=True,
                 alternative_to=[Document.DC1, Document.DC2],
-                note=dume_note,
+                note=_("The DUME of %(coop)s can replace the DC1 and the DC2.") % {"coop": coop},
             )
         )
     else:
         members = co_contractors(proposal)
-        kind = "solidaire" if proposal.legal_form is LegalForm.joint_and_several else "conjoint"
         mandataire_name = names.get(mandataire, mandataire)
-        note = (
-            f"Un seul DC1 pour le groupement {kind} ; il désigne {mandataire_name} "
-            "comme mandataire et est signé par chaque cotraitant (ou par le mandataire "
-            "habilité par eux)."
-        )
         if proposal.legal_form is LegalForm.joint_and_several:
-            note += " Chaque membre est engagé pour la totalité du marché."
+            note = _(
+                "One DC1 for the joint and several groupement; it names %(mandataire)s as "
+                "mandataire and is signed by every co-contractor (or by the mandataire they "
+                "empowered). Each member is committed to the whole contract."
+            )
+        else:
+            note = _(
+                "One DC1 for the joint groupement; it names %(mandataire)s as mandataire and "
+                "is signed by every co-contractor (or by the mandataire they empowered)."
+            )
+        note %= {"mandataire": mandataire_name}
         items.append(form(Document.DC1, signatories=members, note=note))
         for member in members:
             items.append(
@@ -159,8 +173,8 @@ def build_checklist(
                     owner=member,
                     signatories=[member],
                     for_member=member,
-                    note=f"Pour {names.get(member, member)} : capacités professionnelles, "
-                    "techniques et financières.",
+                    note=_("For %(name)s: professional, technical and financial capacities.")
+                    % {"name": names.get(member, member)},
                 )
             )
         items.append(
@@ -168,7 +182,10 @@ def build_checklist(
                 Document.DUME,
                 signatories=members,
                 alternative_to=[Document.DC1, Document.DC2],
-                note="Un DUME par membre du groupement, accepté à la place du DC1 et des DC2.",
+                note=_(
+                    "One DUME per member of the groupement, accepted instead of the DC1 and "
+                    "the DC2s."
+                ),
             )
         )
     for sub in subcontractors(proposal):
@@ -180,15 +197,20 @@ def build_checklist(
                 signatories=signers,
                 signed_by_cooperative=proposal.legal_form is LegalForm.cae,
                 for_member=sub,
-                note=f"Sous-traitance déclarée pour {names.get(sub, sub)} : acceptation du "
-                "sous-traitant et agrément de ses conditions de paiement, signé par le "
-                "candidat et le sous-traitant.",
+                note=_(
+                    "Subcontracting declared for %(name)s: acceptance of the subcontractor and "
+                    "approval of its payment terms, signed by the candidate and the "
+                    "subcontractor."
+                )
+                % {"name": names.get(sub, sub)},
             )
         )
     for document in dict.fromkeys(procedure.documents):
         if document in FORMS:
             continue
-        items.append(_group_document(document, planning, proposal, forms_due, forms_key, names))
+        items.append(
+            _group_document(document, planning, proposal, forms_due, forms_key, names, language)
+        )
     return items
 
 
@@ -199,21 +221,25 @@ def _group_document(
     forms_due: date,
     forms_key: str | None,
     names: Mapping[str, str],
+    language: str,
 ) -> ChecklistItem:
+    _ = translator(language)
     step = step_for_document(document, planning)
     owner = proposal.mandataire
     if step and step.owners and step.owner_role in (OwnerRole.lead, OwnerRole.mandataire):
         owner = step.owners[0]
     note = ""
     if document is Document.memoire_technique:
-        note = "Plan proposé dans la partie « Mémoire technique »."
+        note = _("Outline proposed in the “Technical proposal” part.")
     elif document is Document.price_schedule and proposal.legal_form is LegalForm.joint:
-        people = join_names([names.get(m, m) for m in co_contractors(proposal)])
-        note = f"Groupement conjoint : prix répartis par cotraitant ({people})."
+        people = join_names([names.get(m, m) for m in co_contractors(proposal)], language)
+        note = _("Joint groupement: prices split by co-contractor (%(people)s).") % {
+            "people": people
+        }
     return ChecklistItem(
         id=document.value,
         document=document,
-        title=DOCUMENT_TITLES[document],
+        title=document_title(document, language),
         owner=owner,
         step_key=step.key if step else forms_key,
         due=step.due if step else forms_due,

@@ -1,82 +1,116 @@
-"""French labels and formats shared by the draft builder and its renderers.
+"""Labels and formats shared by the draft builder and its renderers, in the draft's language.
 
-Dates are formatted by hand rather than through ``locale``: the server's locale
-is not ours to choose, and a draft must read the same wherever it is rendered.
+Every fixed text is a gettext message of the application's catalogues
+(``app.core.i18n``), looked up for the language the draft is written in. Dates
+and numbers go through Babel rather than ``locale``: the server's locale is not
+ours to choose, and a draft must read the same wherever it is rendered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
+from app.core import i18n
 from models.consortium import LegalForm, TeamRole
 from models.group import Document, OwnerRole
-from models.vocabulary.time import PARIS
 
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-
-OWNER_ROLE_LABELS: dict[OwnerRole, str] = {
-    OwnerRole.lead: "Pilote du groupe",
-    OwnerRole.mandataire: "Mandataire",
-    OwnerRole.contributors: "Contributeurs",
-    OwnerRole.members: "Toute l'équipe",
-}
-
-TEAM_ROLE_LABELS: dict[TeamRole, str] = {
-    TeamRole.mandataire: "Mandataire",
-    TeamRole.cotraitant: "Cotraitant",
-    TeamRole.subcontractor: "Sous-traitant",
-}
-
-LEGAL_FORM_LABELS: dict[LegalForm, str] = {
-    LegalForm.cae: "Réponse de la coopérative (CAE), candidat unique",
-    LegalForm.joint: "Groupement conjoint",
-    LegalForm.joint_and_several: "Groupement solidaire",
-}
-
-DOCUMENT_TITLES: dict[Document, str] = {
-    Document.DC1: "DC1 — Lettre de candidature",
-    Document.DC2: "DC2 — Déclaration du candidat",
-    Document.DUME: "DUME — Document unique de marché européen",
-    Document.DC4: "DC4 — Déclaration de sous-traitance",
-    Document.memoire_technique: "Mémoire technique",
-    Document.price_schedule: "Bordereau des prix / DPGF",
-}
+Translate = Callable[[str], str]
 
 
-def format_day(day: date) -> str:
-    """``jeudi 24/12/2026``."""
-    return f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"
+def translator(language: str) -> Translate:
+    """The ``gettext`` of ``language``, named ``_`` at the call sites so extraction finds them."""
+    return i18n.translations(language).gettext
 
 
-def format_deadline(moment: datetime) -> str:
+def owner_role_label(role: OwnerRole, language: str) -> str:
+    """Who a procedure step is for: ``Pilote du groupe``, ``Toute l'équipe``…"""
+    _ = translator(language)
+    labels = {
+        OwnerRole.lead: _("Group lead"),
+        OwnerRole.mandataire: _("Mandataire"),
+        OwnerRole.contributors: _("Contributors"),
+        OwnerRole.members: _("The whole team"),
+    }
+    return labels[role]
+
+
+def team_role_label(role: TeamRole, language: str) -> str:
+    """A team member's role: ``Mandataire``, ``Cotraitant``, ``Sous-traitant``."""
+    _ = translator(language)
+    labels = {
+        TeamRole.mandataire: _("Mandataire"),
+        TeamRole.cotraitant: _("Co-contractor"),
+        TeamRole.subcontractor: _("Subcontractor"),
+    }
+    return labels[role]
+
+
+def legal_form_label(form: LegalForm, language: str) -> str:
+    """The legal form the team answers under."""
+    _ = translator(language)
+    labels = {
+        LegalForm.cae: _("Response of the cooperative (CAE), single candidate"),
+        LegalForm.joint: _("Joint groupement (conjoint)"),
+        LegalForm.joint_and_several: _("Joint and several groupement (solidaire)"),
+    }
+    return labels[form]
+
+
+def document_title(document: Document, language: str) -> str:
+    """The title of an administrative document, its French form code first."""
+    _ = translator(language)
+    titles = {
+        Document.DC1: _("DC1 — Application letter"),
+        Document.DC2: _("DC2 — Candidate's declaration"),
+        Document.DUME: _("DUME — European single procurement document"),
+        Document.DC4: _("DC4 — Subcontracting declaration"),
+        Document.memoire_technique: _("Technical proposal (mémoire technique)"),
+        Document.price_schedule: _("Price schedule (bordereau des prix / DPGF)"),
+    }
+    return titles[document]
+
+
+def format_day(day: date, language: str) -> str:
+    """``jeudi 24/12/2026`` / ``Thursday 24/12/2026``."""
+    return i18n.format_day(day, language)
+
+
+def format_deadline(moment: datetime, language: str) -> str:
     """``vendredi 18/12/2026 à 12:00 (heure de Paris)``."""
-    local = moment.astimezone(PARIS)
-    return f"{format_day(local.date())} à {local:%H:%M} (heure de Paris)"
+    return i18n.format_moment(moment, language)
 
 
-def format_share(share: float) -> str:
-    """``40 %`` (French spacing, no decimals unless needed)."""
-    percent = round(share * 100, 1)
-    return f"{percent:g} %"
+def format_share(share: float, language: str) -> str:
+    """``40 %`` / ``40%`` for a share in [0, 1] (no decimals unless needed)."""
+    return i18n.format_percent(share, language)
 
 
-def format_percent(value: float) -> str:
-    """``60 %`` for a value already on a 100 scale."""
-    return f"{round(value, 1):g} %"
+def format_percent(value: float, language: str) -> str:
+    """``60 %`` / ``60%`` for a value already on a 100 scale."""
+    return i18n.format_percent(value / 100, language)
 
 
-def lot_label(lot: str | None, title: str) -> str:
+def format_amount(amount: float, language: str) -> str:
+    """``150 000`` / ``150,000``: a whole amount."""
+    return i18n.format_amount(amount, language)
+
+
+def lot_label(lot: str | None, title: str, language: str) -> str:
     """``Lot 2 — Animation`` or, for a notice without lots, its title."""
     if lot is None:
         return title
-    return f"Lot {lot} — {title}" if title else f"Lot {lot}"
+    _ = translator(language)
+    if title:
+        return _("Lot %(lot)s — %(title)s") % {"lot": lot, "title": title}
+    return _("Lot %(lot)s") % {"lot": lot}
 
 
-def join_names(names: Sequence[str]) -> str:
-    """``A, B et C``."""
+def join_names(names: Sequence[str], language: str) -> str:
+    """``A, B et C`` / ``A, B and C``."""
     if not names:
         return ""
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} et {names[-1]}"
+    _ = translator(language)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}

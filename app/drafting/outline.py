@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TypeVar
 
+from app.drafting.labels import translator
 from app.drafting.planning import HolidayCalendar, previous_working_day
 from models.draft import (
     CriterionEntry,
@@ -56,25 +57,42 @@ _STOPWORDS = frozenset(
     this that are our has have been will not lot lots marche""".split()
 )
 
-SECTION_TITLES: dict[SectionKind, str] = {
-    SectionKind.understanding: "Compréhension du besoin",
-    SectionKind.methodology: "Méthodologie",
-    SectionKind.team: "Équipe",
-    SectionKind.planning: "Planning",
-    SectionKind.references: "Références",
-}
 
-SECTION_GUIDANCE: dict[SectionKind, str] = {
-    SectionKind.understanding: "Reformuler le besoin de l'acheteur avec nos mots : contexte, "
-    "enjeux, périmètre et contraintes ; montrer ce que nous avons compris.",
-    SectionKind.methodology: "Décrire la démarche phase par phase, les livrables, le pilotage "
-    "et le suivi avec l'acheteur ; répondre à chaque critère d'attribution.",
-    SectionKind.team: "Présenter chaque intervenant, son rôle et sa part ; ci-dessous, les "
-    "compétences déclarées les plus proches du besoin.",
-    SectionKind.planning: "Calendrier de réalisation, jalons, disponibilités de l'équipe.",
-    SectionKind.references: "Références comparables (objet, acheteur, année) ; ci-dessous, "
-    "les plus proches du besoin.",
-}
+def section_title(kind: SectionKind, language: str) -> str:
+    """The heading of a section of the mémoire technique."""
+    _ = translator(language)
+    titles = {
+        SectionKind.understanding: _("Understanding of the need"),
+        SectionKind.methodology: _("Methodology"),
+        SectionKind.team: _("Team"),
+        SectionKind.planning: _("Schedule"),
+        SectionKind.references: _("References"),
+    }
+    return titles[kind]
+
+
+def section_guidance(kind: SectionKind, language: str) -> str:
+    """What the writers of a section should say in it."""
+    _ = translator(language)
+    guidance = {
+        SectionKind.understanding: _(
+            "Restate the buyer's need in our own words: context, stakes, scope and "
+            "constraints; show what we have understood."
+        ),
+        SectionKind.methodology: _(
+            "Describe the approach phase by phase, the deliverables, the steering and the "
+            "follow-up with the buyer; answer every award criterion."
+        ),
+        SectionKind.team: _(
+            "Present each contributor, their role and their share; below, the declared "
+            "skills closest to the need."
+        ),
+        SectionKind.planning: _("Delivery schedule, milestones, the team's availability."),
+        SectionKind.references: _(
+            "Comparable references (subject, buyer, year); below, the closest to the need."
+        ),
+    }
+    return guidance[kind]
 
 
 def content_tokens(text: str) -> set[str]:
@@ -127,8 +145,12 @@ def build_outline(
     assignments: Mapping[str | None, Sequence[MemberId]],
     members: Mapping[str, Member],
     scores: RelevanceScores | None = None,
+    language: str = "fr",
 ) -> list[LotOutline]:
-    """One outline per lot of ``assignments`` (lot id → assigned members, ``None`` = no lots)."""
+    """One outline per lot of ``assignments`` (lot id → assigned members, ``None`` = no lots).
+
+    Section titles, guidance and availability lines are written in ``language``.
+    """
     outlines = []
     for lot, assigned in assignments.items():
         need, source, title = quoted_need(notice, lot)
@@ -160,7 +182,7 @@ def build_outline(
                 members=list(assigned),
                 criteria=criteria_entries(criteria),
                 criteria_source=criteria_source,
-                sections=_sections(people, score),
+                sections=_sections(people, score, language),
                 value=found.value if found is not None and found.value else notice.value,
             )
         )
@@ -168,7 +190,9 @@ def build_outline(
 
 
 def questions_due(
-    planning: Sequence[PlannedStep], deadline_day: date, calendar: HolidayCalendar
+    planning: Sequence[PlannedStep],
+    deadline_day: date,
+    calendar: HolidayCalendar,
 ) -> tuple[date, str | None]:
     """Due date of questions to the buyer and the step it comes from.
 
@@ -184,7 +208,8 @@ def questions_due(
     return previous_working_day(nominal, calendar)[0], None
 
 
-def _sections(people: Sequence[Member], score: _Scorer) -> list[MemoireSection]:
+def _sections(people: Sequence[Member], score: _Scorer, language: str) -> list[MemoireSection]:
+    _ = translator(language)
     team: list[SlottedItem] = []
     planning: list[SlottedItem] = []
     references: list[SlottedItem] = []
@@ -208,12 +233,12 @@ def _sections(people: Sequence[Member], score: _Scorer) -> list[MemoireSection]:
             for ref, value in refs[:REFERENCES_PER_MEMBER]
         ]
         if member.availability_days_per_month is not None:
-            days = f"{member.availability_days_per_month:g}"
+            days = member.availability_days_per_month
             planning.append(
                 SlottedItem(
                     member_id=member.id,
                     kind=SlotKind.availability,
-                    text=f"{days} jours par mois disponibles",
+                    text=_("%(days)s days a month available") % {"days": f"{days:g}"},
                 )
             )
     slotted = {
@@ -224,8 +249,8 @@ def _sections(people: Sequence[Member], score: _Scorer) -> list[MemoireSection]:
     return [
         MemoireSection(
             kind=kind,
-            title=SECTION_TITLES[kind],
-            guidance=SECTION_GUIDANCE[kind],
+            title=section_title(kind, language),
+            guidance=section_guidance(kind, language),
             items=slotted.get(kind, []),
         )
         for kind in SectionKind

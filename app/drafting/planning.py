@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 import holidays
 
-from app.drafting.labels import WEEKDAYS
+from app.drafting.labels import format_day, translator
 from models.consortium import Consortium
 from models.draft import PlannedStep
 from models.group import OwnerRole, Procedure
@@ -35,9 +35,14 @@ HolidayCalendar = holidays.HolidayBase
 _MAX_SKIPPED_DAYS = 31  # no real calendar has a month of consecutive non-working days
 
 
-def french_holidays(years: Iterable[int]) -> HolidayCalendar:
-    """Public holidays of metropolitan France for ``years`` (names in French)."""
-    return holidays.country_holidays("FR", years=sorted(set(years)), language="fr")
+HOLIDAY_LANGUAGES = {"fr": "fr", "en": "en_US"}
+"""The ``holidays`` library's language for each of ours (it names French holidays in US English)."""
+
+
+def french_holidays(years: Iterable[int], language: str = "fr") -> HolidayCalendar:
+    """Public holidays of metropolitan France for ``years``, named in ``language``."""
+    named = HOLIDAY_LANGUAGES.get(language, "fr")
+    return holidays.country_holidays("FR", years=sorted(set(years)), language=named)
 
 
 def deadline_day(deadline: datetime) -> date:
@@ -47,22 +52,25 @@ def deadline_day(deadline: datetime) -> date:
     return deadline.astimezone(PARIS).date()
 
 
-def non_working_reason(day: date, calendar: HolidayCalendar) -> str | None:
-    """Why ``day`` is not a working day (``None`` when it is one)."""
+def non_working_reason(day: date, calendar: HolidayCalendar, language: str = "fr") -> str | None:
+    """Why ``day`` is not a working day (``None`` when it is one), in ``language``."""
     holiday = calendar.get(day)
-    label = f"{WEEKDAYS[day.weekday()]} {day:%d/%m/%Y}"
+    _ = translator(language)
+    label = format_day(day, language)
     if holiday:
-        return f"{label} (jour férié : {holiday})"
+        return _("%(day)s (public holiday: %(holiday)s)") % {"day": label, "holiday": holiday}
     if day.weekday() >= 5:
-        return f"{label} (week-end)"
+        return _("%(day)s (weekend)") % {"day": label}
     return None
 
 
-def previous_working_day(day: date, calendar: HolidayCalendar) -> tuple[date, list[str]]:
+def previous_working_day(
+    day: date, calendar: HolidayCalendar, language: str = "fr"
+) -> tuple[date, list[str]]:
     """The latest working day on or before ``day``, and the reasons for each day skipped."""
     skipped: list[str] = []
     current = day
-    while (reason := non_working_reason(current, calendar)) is not None:
+    while (reason := non_working_reason(current, calendar, language)) is not None:
         skipped.append(reason)
         current -= timedelta(days=1)
         if len(skipped) > _MAX_SKIPPED_DAYS:
@@ -101,17 +109,22 @@ def plan_steps(
     today: date,
     *,
     calendar: HolidayCalendar | None = None,
+    language: str = "fr",
 ) -> list[PlannedStep]:
-    """Date every step of ``procedure`` for ``deadline``, with owners, moves and past flags."""
+    """Date every step of ``procedure`` for ``deadline``, with owners, moves and past flags.
+
+    The reasons a step moved are written in ``language`` (the draft's).
+    """
+    _ = translator(language)
     last = deadline_day(deadline)
     if calendar is None:
         longest = max(step.offset_days for step in procedure.steps)
         first = last - timedelta(days=longest + _MAX_SKIPPED_DAYS)
-        calendar = french_holidays(range(first.year, last.year + 1))
+        calendar = french_holidays(range(first.year, last.year + 1), language)
     planned: list[PlannedStep] = []
     for step in procedure.steps:
         nominal = last - timedelta(days=step.offset_days)
-        due, skipped = previous_working_day(nominal, calendar)
+        due, skipped = previous_working_day(nominal, calendar, language)
         planned.append(
             PlannedStep(
                 key=step.key,
@@ -121,7 +134,7 @@ def plan_steps(
                 offset_days=step.offset_days,
                 due=due,
                 moved_from=nominal if skipped else None,
-                moved_reason=" ; ".join(skipped) if skipped else None,
+                moved_reason=_("; ").join(skipped) if skipped else None,
                 in_past=due < today,
             )
         )

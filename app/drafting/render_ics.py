@@ -17,9 +17,11 @@ from datetime import UTC, timedelta
 from icalendar import Calendar, Event
 
 from app.drafting import render_common as common
+from app.drafting.labels import translator
 from models.draft import Draft
 
-PRODID = "-//Cotender//Brouillon de reponse//FR"
+PRODID = "-//Cotender//Brouillon de reponse//{language}"
+"""The product id, ending with the calendar's language as RFC 5545's formal public ids do."""
 UID_DOMAIN = "cotender"
 DEADLINE_KEY = "deadline"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -33,15 +35,18 @@ def event_uid(draft: Draft, key: str) -> str:
 
 
 def render_ics(draft: Draft) -> bytes:
-    """The steps and the deadline as a VCALENDAR."""
+    """The steps and the deadline as a VCALENDAR, in the draft's language."""
+    _ = translator(draft.language)
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", PRODID.format(language=draft.language.upper()))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Réponse — {_short(draft.notice_title)}")
+    calendar.add(
+        "x-wr-calname", _("Response — %(notice)s") % {"notice": _short(draft.notice_title)}
+    )
     stamp = draft.generated_at.astimezone(UTC)
-    notice = f"Avis : {draft.notice_id} — {draft.notice_title}"
+    notice = common.label_line(draft, _("Notice")) + f"{draft.notice_id} — {draft.notice_title}"
 
     for step in draft.planning:
         event = Event()
@@ -49,10 +54,16 @@ def render_ics(draft: Draft) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))
-        event.add("summary", f"J-{step.offset_days} · {step.title} — {_short(draft.notice_title)}")
-        lines = [f"Responsable : {common.owners_text(draft, step)}", notice]
+        summary = _("D-%(days)d · %(step)s — %(notice)s") % {
+            "days": step.offset_days,
+            "step": step.title,
+            "notice": _short(draft.notice_title),
+        }
+        event.add("summary", summary)
+        owner = common.label_line(draft, _("Owner")) + common.owners_text(draft, step)
+        lines = [owner, notice]
         if step.moved_from is not None or step.in_past:
-            lines.append(common.step_remark(step))
+            lines.append(common.step_remark(draft, step))
         event.add("description", "\n".join(lines))
         event.add("transp", "TRANSPARENT")
         if draft.notice_url:
@@ -63,9 +74,10 @@ def render_ics(draft: Draft) -> bytes:
     deadline.add("uid", event_uid(draft, DEADLINE_KEY))
     deadline.add("dtstamp", stamp)
     deadline.add("dtstart", draft.deadline.astimezone(UTC))
-    deadline.add("summary", f"{common.DEADLINE_LABEL} — {_short(draft.notice_title)}")
+    deadline.add("summary", f"{common.headings(draft).deadline} — {_short(draft.notice_title)}")
     mandataire = draft.name_of(draft.mandataire)
-    deadline.add("description", f"{notice}\nDépôt par le mandataire : {mandataire}")
+    submitter = common.label_line(draft, _("Submitted by the mandataire")) + mandataire
+    deadline.add("description", f"{notice}\n{submitter}")
     if draft.notice_url:
         deadline.add("url", draft.notice_url)
     calendar.add_component(deadline)

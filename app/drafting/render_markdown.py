@@ -7,40 +7,40 @@ from models.draft import Draft
 
 
 def render_markdown(draft: Draft) -> str:
-    """The draft as one Markdown document, in French."""
+    """The draft as one Markdown document, in the draft's language."""
+    words = common.headings(draft)
     out: list[str] = [f"# {_inline(common.title(draft))}", ""]
     for label, value in common.metadata(draft):
         shown = f"<{value}>" if value == draft.notice_url else _inline(value)
-        out.append(f"- **{label}** : {shown}")
+        out.append(f"- **{label}**{words.colon}{shown}")
     out.append("")
     if draft.warnings:
-        out += [f"## {common.H_WARNINGS}", ""]
+        out += [f"## {words.warnings}", ""]
         out += [f"- {_inline(warning)}" for warning in draft.warnings]
         out.append("")
 
-    out += [f"## {common.H_PLANNING}", ""]
+    out += [f"## {words.planning}", ""]
     out += _table(common.planning_table(draft))
 
-    out += [f"## {common.H_TEAM}", ""]
+    out += [f"## {words.team}", ""]
     out += _table(common.team_table(draft))
     out += [f"- {_inline(note)}" for note in draft.legal_form_notes]
     out.append("")
 
-    out += [f"## {common.H_CHECKLIST}", ""]
+    out += [f"## {words.checklist}", ""]
     out += _table(common.checklist_table(draft))
 
-    out += [f"## {common.H_MEMOIRE}", ""]
+    out += [f"## {words.memoire}", ""]
     for outline in draft.outline:
-        out += [f"### {_inline(common.lot_heading(outline))}", ""]
-        out += [f"**{common.H_NEED}** :", ""]
+        out += [f"### {_inline(common.lot_heading(draft, outline))}", ""]
+        out += [f"**{words.need}**{words.colon.rstrip()}", ""]
         out += [f"> {_inline(line)}" if line.strip() else ">" for line in outline.need.split("\n")]
         out += ["", _inline(common.team_line(draft, outline)), ""]
         if outline.value is not None:
-            amount = f"{outline.value.amount:,.0f}".replace(",", "\u202f")
-            out += [f"Valeur estimée : {amount} {outline.value.currency}", ""]
-        criteria = common.criteria_table(outline)
+            out += [_inline(common.value_text(draft, outline.value)), ""]
+        criteria = common.criteria_table(draft, outline)
         if criteria is not None:
-            out += [f"**{common.H_CRITERIA}** — {common.criteria_source_text(outline)}", ""]
+            out += [f"**{words.criteria}** — {common.criteria_source_text(draft, outline)}", ""]
             out += _table(criteria)
         for number, section in enumerate(outline.sections, start=1):
             out += [f"#### {number}. {section.title}", "", f"_{_inline(section.guidance)}_", ""]
@@ -49,10 +49,10 @@ def render_markdown(draft: Draft) -> str:
                 out.append(f"- **{_inline(who)}** — {_inline(what)}")
             if section.items:
                 out.append("")
-    out += [f"### {common.H_QUESTIONS}", "", _inline(common.questions_text(draft)), ""]
-    out += [f"### {common.H_GAPS}", ""]
+    out += [f"### {words.questions}", "", _inline(common.questions_text(draft)), ""]
+    out += [f"### {words.gaps}", ""]
     gaps = common.gap_lines(draft)
-    out += [f"- {_inline(line)}" for line in gaps] if gaps else ["Aucun."]
+    out += [f"- {_inline(line)}" for line in gaps] if gaps else [words.no_gaps]
     out.append("")
     return "\n".join(out)
 

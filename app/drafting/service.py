@@ -56,8 +56,9 @@ def create_draft(
     actor: str,
     today: date,
     now: datetime,
+    language: str = "fr",
 ) -> DraftRow:
-    """Build and store the next version of the group's draft for the notice."""
+    """Build and store the next version of the group's draft for the notice, in ``language``."""
     ensure_storable(proposal.model_dump(mode="json"), prefix="proposal")
     group = load_group(session, group_id, for_update=True)
     notice_row, notice = answerable_notice(session, notice_id, now=now)
@@ -75,6 +76,7 @@ def create_draft(
         today=today,
         now=now,
         draft_id=draft_id,
+        language=language,
     )
     latest = session.scalar(
         select(func.max(DraftRow.version)).where(

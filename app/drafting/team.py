@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from app.consortia.go_rule import check_text, go_checks
 from app.drafting.checklist import co_contractors, subcontractors
-from app.drafting.labels import format_share, join_names
+from app.drafting.labels import format_share, join_names, translator
 from models.consortium import Consortium, LegalForm, TeamRole
 from models.draft import ChecklistItem, TeamEntry
 from models.group import Group
@@ -65,55 +66,81 @@ def build_team(
     return sorted(entries, key=lambda entry: not entry.is_mandataire)
 
 
-def legal_form_notes(proposal: Consortium, cooperative: str, names: Mapping[str, str]) -> list[str]:
-    """What the legal form implies for this team, in French, naming people."""
-    coop = cooperative or "la coopérative"
+def legal_form_notes(
+    proposal: Consortium, cooperative: str, names: Mapping[str, str], language: str = "fr"
+) -> list[str]:
+    """What the legal form implies for this team, in ``language``, naming people."""
+    _ = translator(language)
+    coop = cooperative or _("the cooperative")
     mandataire = names.get(proposal.mandataire, proposal.mandataire)
     candidates = co_contractors(proposal)
-    candidate_names = join_names([names.get(m, m) for m in candidates])
+    candidate_names = join_names([names.get(m, m) for m in candidates], language)
     notes: list[str] = []
     if proposal.legal_form is LegalForm.cae:
         split = ", ".join(
-            f"{names.get(m.member_id, m.member_id)} {format_share(m.share)}"
+            f"{names.get(m.member_id, m.member_id)} {format_share(m.share, language)}"
             for m in proposal.members
         )
         notes += [
-            f"Candidat unique : {coop}. Les membres de l'équipe répondent en son nom ; "
-            "l'acheteur n'a qu'un seul titulaire en face de lui.",
-            f"La répartition du travail ({split}) est interne à la coopérative : "
-            "elle n'est pas déclarée à l'acheteur.",
-            f"{mandataire} coordonne la réponse ; DC1, DC2 (ou DUME) et acte d'engagement "
-            f"sont signés par le représentant légal de {coop}.",
+            _(
+                "Single candidate: %(coop)s. The team's members answer in its name; the "
+                "buyer faces one contractor only."
+            )
+            % {"coop": coop},
+            _(
+                "The split of the work (%(split)s) is internal to the cooperative: it is not "
+                "declared to the buyer."
+            )
+            % {"split": split},
+            _(
+                "%(mandataire)s coordinates the response; DC1, DC2 (or DUME) and the "
+                "acte d'engagement are signed by the legal representative of %(coop)s."
+            )
+            % {"mandataire": mandataire, "coop": coop},
         ]
     else:
         if proposal.legal_form is LegalForm.joint:
             notes.append(
-                f"Groupement conjoint ({candidate_names}) : chaque cotraitant ne s'engage que "
-                "sur les prestations qui lui reviennent ; l'acte d'engagement en donne la "
-                "répartition par membre."
+                _(
+                    "Joint groupement (%(names)s): each co-contractor commits only to its own "
+                    "services; the acte d'engagement gives the split by member."
+                )
+                % {"names": candidate_names}
             )
-            solidarity = (
-                " Le règlement de consultation peut exiger que le mandataire soit solidaire "
-                "des autres membres."
+            mandataire_note = _(
+                "Mandataire: %(mandataire)s, who represents the groupement before the buyer "
+                "and coordinates the co-contractors. The consultation rules may require the "
+                "mandataire to be jointly liable with the other members."
             )
         else:
             notes.append(
-                f"Groupement solidaire ({candidate_names}) : chaque membre est engagé pour la "
-                "totalité du marché et répond de la défaillance des autres."
+                _(
+                    "Joint and several groupement (%(names)s): each member is committed to the "
+                    "whole contract and answers for the failure of the others."
+                )
+                % {"names": candidate_names}
             )
-            solidarity = ""
+            mandataire_note = _(
+                "Mandataire: %(mandataire)s, who represents the groupement before the buyer "
+                "and coordinates the co-contractors."
+            )
         notes += [
-            f"Mandataire : {mandataire}, qui représente le groupement auprès de l'acheteur et "
-            f"coordonne les cotraitants.{solidarity}",
-            f"Signatures : le DC1 et l'acte d'engagement par chaque cotraitant ({candidate_names}),"
-            " ou par le mandataire s'il a reçu leur habilitation ; chacun signe son DC2 "
-            "(ou son DUME).",
+            mandataire_note % {"mandataire": mandataire},
+            _(
+                "Signatures: the DC1 and the acte d'engagement by each co-contractor "
+                "(%(names)s), or by the mandataire if they empowered it; each signs its own "
+                "DC2 (or DUME)."
+            )
+            % {"names": candidate_names},
         ]
     subs = subcontractors(proposal)
     if subs:
         notes.append(
-            f"Sous-traitance : {join_names([names.get(m, m) for m in subs])} ; un DC4 par "
-            "sous-traitant, signé par le candidat et le sous-traitant, qui n'est pas candidat."
+            _(
+                "Subcontracting: %(names)s; one DC4 per subcontractor, signed by the candidate "
+                "and the subcontractor, who is not a candidate."
+            )
+            % {"names": join_names([names.get(m, m) for m in subs], language)}
         )
     return notes
 
@@ -124,56 +151,79 @@ def team_warnings(
     proposal: Consortium,
     members: Mapping[str, Member],
     names: Mapping[str, str],
+    language: str = "fr",
 ) -> list[str]:
-    """Things in the proposal that contradict the legal form, the procedure or the notice."""
+    """Things in the proposal that contradict the legal form, the procedure or the notice.
+
+    Written in ``language``; the go/no-go verdict is said from the group's rule checked
+    again on the proposal (``go_checks``), so its reasons are in that language too.
+    """
+    _ = translator(language)
     warnings: list[str] = []
     if notice.status is not NoticeStatus.open:
-        warnings.append(f"L'avis n'est plus ouvert (statut : {notice.status}).")
+        warnings.append(
+            _("The notice is no longer open (status: %(status)s).") % {"status": notice.status}
+        )
     team = [*(m.member_id for m in proposal.members), *proposal.subcontractors]
     if not group.leads:
-        warnings.append(
-            "Le groupe n'a pas de pilote : les étapes du pilote sont confiées au mandataire."
-        )
+        warnings.append(_("The group has no lead: the lead's steps are given to the mandataire."))
     elif not any(lead in team for lead in group.leads):
-        leads = join_names([names.get(lead, lead) for lead in group.leads])
+        leads = join_names([names.get(lead, lead) for lead in group.leads], language)
         warnings.append(
-            f"Aucun pilote du groupe ({leads}) n'est dans l'équipe : "
-            "les étapes du pilote leur restent confiées."
+            _("No lead of the group (%(leads)s) is in the team: the lead's steps stay theirs.")
+            % {"leads": leads}
         )
     subs = set(subcontractors(proposal))
     if proposal.legal_form is LegalForm.cae:
         warnings += [
-            f"{names.get(m.member_id, m.member_id)} est un partenaire extérieur : dans une "
-            "réponse de la coopérative, il ne peut intervenir qu'en sous-traitant (DC4) ; "
-            "sinon, choisir un groupement."
+            _(
+                "%(name)s is an outside partner: in a response of the cooperative, they can "
+                "only take part as a subcontractor (DC4); otherwise, choose a groupement."
+            )
+            % {"name": names.get(m.member_id, m.member_id)}
             for m in proposal.members
             if members[m.member_id].kind is MemberKind.partner and m.member_id not in subs
         ]
     elif len(co_contractors(proposal)) < 2:
-        warnings.append("Un groupement suppose au moins deux cotraitants.")
+        warnings.append(_("A groupement needs at least two co-contractors."))
     total = sum(m.share for m in proposal.members)
     if abs(total - 1.0) > _SHARE_TOLERANCE:
-        warnings.append(f"La somme des parts est de {format_share(total)}, et non 100 %.")
+        warnings.append(
+            _("The shares add up to %(total)s, not %(full)s.")
+            % {"total": format_share(total, language), "full": format_share(1.0, language)}
+        )
     cap = group.procedure.work_sharing.max_share_per_member
     warnings += [
-        f"{names.get(m.member_id, m.member_id)} a une part de {format_share(m.share)}, "
-        f"au-delà du maximum de {format_share(cap)} convenu par le groupe."
+        _("%(name)s has a share of %(share)s, above the maximum of %(cap)s the group agreed.")
+        % {
+            "name": names.get(m.member_id, m.member_id),
+            "share": format_share(m.share, language),
+            "cap": format_share(cap, language),
+        }
         for m in proposal.members
         if m.share > cap + 1e-9
     ]
     outsiders = [m for m in dict.fromkeys(team) if m not in group.members]
     if outsiders:
         warnings.append(
-            f"Hors du groupe {group.name} : {join_names([names.get(m, m) for m in outsiders])}."
+            _("Outside group %(group)s: %(names)s.")
+            % {
+                "group": group.name,
+                "names": join_names([names.get(m, m) for m in outsiders], language),
+            }
         )
     listed = {m.member_id for m in proposal.members}
     extra = [m for m in proposal.subcontractors if m not in listed]
     if extra:
         warnings.append(
-            f"Sous-traitants absents de la répartition (part 0, sans lot) : "
-            f"{join_names([names.get(m, m) for m in extra])}."
+            _("Subcontractors missing from the split (share 0, no lot): %(names)s.")
+            % {"names": join_names([names.get(m, m) for m in extra], language)}
         )
-    if proposal.go_no_go is not None and not proposal.go_no_go.go:
-        reasons = " ; ".join(proposal.go_no_go.reasons)
-        warnings.append(f"La règle de décision du groupe n'est pas satisfaite : {reasons}")
+    if proposal.go_no_go is not None:
+        checks = go_checks(proposal, group.procedure.go_rule)
+        if not proposal.go_no_go.go or not all(check.passed for check in checks):
+            reasons = " ".join(check_text(check, language, names) for check in checks)
+            warnings.append(
+                _("The group's decision rule is not met: %(reasons)s") % {"reasons": reasons}
+            )
     return warnings

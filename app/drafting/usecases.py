@@ -47,12 +47,15 @@ def make_draft(
     max_members: int = DEFAULT_MAX_MEMBERS,
     lots: Sequence[LotId] | None = None,
     now: datetime,
+    language: str = "fr",
 ) -> DraftRow:
     """Draft a response from a consortium and store it as the next version (committed).
 
     ``proposal`` is a whole proposed consortium (one posted back from the
     consortia answer) or its rank in the consortia computed afresh with
-    ``max_members`` and ``lots`` (0: the best; those two matter only then).
+    ``max_members`` and ``lots`` (0: the best; those two matter only then). The
+    draft is written in ``language`` (``fr``, ``en``) once and for all: its stored
+    texts and its Markdown, DOCX and ICS renderings all say that language.
     Refusals: those of ``propose_consortia``, ``InvalidInputError`` naming
     ``proposal`` when there is no consortium of that rank, and those of
     ``app.drafting.service.create_draft``.
@@ -80,6 +83,7 @@ def make_draft(
         actor=principal.actor,
         today=now.astimezone(PARIS).date(),
         now=now,
+        language=language,
     )
     session.commit()
     return row

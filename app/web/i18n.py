@@ -1,38 +1,18 @@
 """Languages of the web app: French by default, English on request (a ``lang`` cookie).
 
-Texts are gettext messages (English msgids) translated by the catalogues under
-``app/web/locale/<lang>/LC_MESSAGES/messages.po``. The ``.po`` files are the only
-form kept in the repository: they are compiled in memory when first used, so a
-fresh clone or an installed package works without a build step.
+The catalogues and their loading are the application's one mechanism
+(``app.core.i18n``); this module only reads which language a request asked for.
 """
 
 from __future__ import annotations
 
-import gettext
-from functools import lru_cache
-from io import BytesIO
-from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from starlette.requests import Request
 
-LOCALE_DIR = Path(__file__).parent / "locale"
-LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
+from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, translations
+
 LANGUAGE_COOKIE = "lang"
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
-
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(language: str) -> gettext.GNUTranslations:
-    """The compiled catalogue of a language (its ``.po`` file, compiled once per process)."""
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        catalog = read_po(po, locale=language)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+__all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "LANGUAGE_NAMES", "language_of", "translations"]
 
 
 def language_of(request: Request) -> str:

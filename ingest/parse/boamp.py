@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ingest.errors import MalformedRecordError
+from ingest.errors import MalformedRecordError, ReasonCode
 from ingest.normalise.dates import parse_date
 from ingest.parse.boamp_donnees import read_donnees
 from ingest.parse.boamp_values import DonneesFacts, local_datetime, nature_of
@@ -56,9 +56,17 @@ def parse_boamp_record(record: Mapping[str, Any]) -> ParsedRecord:
     donnees = _json_field(fields, "donnees")
     idweb = idweb or clean_line(_dig(gestion, "REFERENCE", "IDWEB"))
     if not idweb:
-        raise MalformedRecordError("no idweb: the record has no BOAMP identifier")
+        raise MalformedRecordError(
+            "no idweb: the record has no BOAMP identifier",
+            code=ReasonCode.no_identifier,
+            source="BOAMP",
+        )
     if re.search(r"\s", idweb):
-        raise MalformedRecordError(f"idweb {idweb!r} contains whitespace")
+        raise MalformedRecordError(
+            f"idweb {idweb!r} contains whitespace",
+            code=ReasonCode.bad_identifier,
+            identifier=idweb,
+        )
     facts = read_donnees(donnees)
     if donnees and facts.family == "unknown":
         logger.debug("unknown donnees shape, flat fields only", extra={"idweb": idweb})
@@ -70,7 +78,11 @@ def parse_boamp_record(record: Mapping[str, Any]) -> ParsedRecord:
         clean_line(_dig(index, "RESUME_OBJET")),
     )
     if not title:
-        raise MalformedRecordError(f"{notice_id}: no title (objet, donnees and gestion are empty)")
+        raise MalformedRecordError(
+            f"{notice_id}: no title (objet, donnees and gestion are empty)",
+            code=ReasonCode.no_title,
+            notice=notice_id,
+        )
     deadline = _deadline(_dig(index, "DATE_LIMITE_REPONSE"), facts, fields)
     try:
         notice = Notice(
@@ -99,7 +111,12 @@ def parse_boamp_record(record: Mapping[str, Any]) -> ParsedRecord:
         )
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-        raise MalformedRecordError(f"{notice_id}: invalid notice ({problems})") from error
+        raise MalformedRecordError(
+            f"{notice_id}: invalid notice ({problems})",
+            code=ReasonCode.invalid_notice,
+            notice=notice_id,
+            detail=problems,
+        ) from error
     parents = [] if kind is RecordKind.notice else _parent_ids(fields, gestion, facts, idweb)
     return ParsedRecord(
         kind=kind,
@@ -116,12 +133,17 @@ def parse_boamp_record(record: Mapping[str, Any]) -> ParsedRecord:
 def _unwrap(record: Mapping[str, Any]) -> Mapping[str, Any]:
     """The flat fields, also out of the v2.0 wrappers ``{"record": {"fields": …}}``."""
     if not isinstance(record, Mapping):
-        raise MalformedRecordError(f"a BOAMP record is a JSON object, not {type(record).__name__}")
+        raise MalformedRecordError(
+            f"a BOAMP record is a JSON object, not {type(record).__name__}",
+            code=ReasonCode.not_an_object,
+        )
     inner = record.get("record", record)
     inner = inner if isinstance(inner, Mapping) else record
     fields = inner.get("fields", inner)
     if not isinstance(fields, Mapping):
-        raise MalformedRecordError("the record's 'fields' is not a JSON object")
+        raise MalformedRecordError(
+            "the record's 'fields' is not a JSON object", code=ReasonCode.not_an_object
+        )
     return fields
 
 
@@ -134,11 +156,17 @@ def _json_field(fields: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as error:
+            where = f"{error.msg} (line {error.lineno}, column {error.colno})"
+            detail = f"{name}: {where}"
             raise MalformedRecordError(
-                f"{name} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+                f"{name} is not valid JSON: {where}",
+                code=ReasonCode.invalid_json,
+                detail=detail,
             ) from error
     if not isinstance(value, Mapping):
-        raise MalformedRecordError(f"{name} is {type(value).__name__}, not a JSON object")
+        raise MalformedRecordError(
+            f"{name} is {type(value).__name__}, not a JSON object", code=ReasonCode.not_an_object
+        )
     return value
 
 

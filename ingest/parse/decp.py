@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ingest.errors import MalformedRecordError
+from ingest.errors import MalformedRecordError, ReasonCode
 from ingest.normalise.dates import parse_date
 from models.notice import Buyer, Notice, NoticeStatus, ParsedRecord, RecordKind
 from models.vocabulary.cpv import normalise_cpv_list
@@ -43,7 +43,9 @@ def parse_decp_contract(contract: Mapping[str, Any]) -> ParsedRecord:
     own_id = str(contract.get("id") or "").strip()
     title = clean_line(contract.get("objet"))
     if not own_id or not title:
-        raise MalformedRecordError("DECP contract without id or objet")
+        raise MalformedRecordError(
+            "DECP contract without id or objet", code=ReasonCode.no_identifier, source="DECP"
+        )
     uid = str(contract.get("uid") or f"{siret}{own_id}")
     place = contract.get("lieuExecution") or {}
     department = department_from_postcode(place.get("code")) if isinstance(place, Mapping) else None
@@ -62,5 +64,10 @@ def parse_decp_contract(contract: Mapping[str, Any]) -> ParsedRecord:
             status=NoticeStatus.awarded,
         )
     except (ValidationError, ValueError) as error:
-        raise MalformedRecordError(f"DECP contract {own_id}: {error}") from error
+        raise MalformedRecordError(
+            f"DECP contract {own_id}: {error}",
+            code=ReasonCode.invalid_notice,
+            notice=f"decp:{own_id}",
+            detail=str(error),
+        ) from error
     return ParsedRecord(kind=RecordKind.award, notice=notice, raw=raw, raw_format="decp-contract")

@@ -33,7 +33,7 @@ from datetime import date
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from pydantic import ValidationError
 
-from ingest.errors import MalformedRecordError, NotProcurementError
+from ingest.errors import MalformedRecordError, NotProcurementError, ReasonCode
 from ingest.normalise.dates import parse_date
 from ingest.parse.eforms_facts import (
     buyer_companies,
@@ -135,9 +135,19 @@ def parse_eforms_xml(data: bytes) -> ParsedRecord:
         lots_and_steps = [_lot(el, notice_language) for el in lot_elements]
         steps = deadlines(root.find("cac:TenderingProcess", NS))
     except ValidationError as error:
-        raise MalformedRecordError(f"{identity.notice_id}: invalid lot: {error}") from error
+        raise MalformedRecordError(
+            f"{identity.notice_id}: invalid lot: {error}",
+            code=ReasonCode.invalid_lot,
+            notice=identity.notice_id,
+            detail=str(error),
+        ) from error
     except ValueError as error:
-        raise MalformedRecordError(f"{identity.notice_id}: bad date: {error}") from error
+        raise MalformedRecordError(
+            f"{identity.notice_id}: bad date: {error}",
+            code=ReasonCode.bad_date,
+            notice=identity.notice_id,
+            detail=str(error),
+        ) from error
     lots = [lot for lot, _ in lots_and_steps]
     steps += [step for _, lot_steps in lots_and_steps for step in lot_steps]
 
@@ -146,7 +156,9 @@ def parse_eforms_xml(data: bytes) -> ParsedRecord:
         title = lots[0].title
     if not title:
         raise MalformedRecordError(
-            f"{identity.notice_id}: no title (cac:ProcurementProject/cbc:Name is empty)"
+            f"{identity.notice_id}: no title (cac:ProcurementProject/cbc:Name is empty)",
+            code=ReasonCode.no_title,
+            notice=identity.notice_id,
         )
     description, _ = pick(all_at(project, "cbc:Description"), notice_language)
     if not description and len(lots) == 1:
@@ -185,7 +197,12 @@ def parse_eforms_xml(data: bytes) -> ParsedRecord:
             criteria=criteria,
         )
     except ValidationError as error:
-        raise MalformedRecordError(f"{identity.notice_id}: invalid notice: {error}") from error
+        raise MalformedRecordError(
+            f"{identity.notice_id}: invalid notice: {error}",
+            code=ReasonCode.invalid_notice,
+            notice=identity.notice_id,
+            detail=str(error),
+        ) from error
     parents = [f"ted-uuid:{identity.changed_notice_uuid}"] if identity.changed_notice_uuid else []
     return ParsedRecord(
         kind=kind,
@@ -205,7 +222,11 @@ def _parse_root(data: bytes) -> Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise MalformedRecordError(f"eForms XML is not well-formed: {error}") from error
+        raise MalformedRecordError(
+            f"eForms XML is not well-formed: {error}",
+            code=ReasonCode.malformed_xml,
+            detail=str(error),
+        ) from error
     name = etree.QName(root)
     expected = f"urn:oasis:names:specification:ubl:schema:xsd:{name.localname}-2"
     if name.localname == "BusinessRegistrationInformationNotice":
@@ -215,7 +236,11 @@ def _parse_root(data: bytes) -> Element:
         )
     if name.localname not in ROOTS or name.namespace != expected:
         legacy = " (legacy TED XML schema, not eForms)" if name.localname == "TED_EXPORT" else ""
-        raise MalformedRecordError(f"not an eForms notice: root element {name.text}{legacy}")
+        raise MalformedRecordError(
+            f"not an eForms notice: root element {name.text}{legacy}",
+            code=ReasonCode.not_eforms,
+            root=name.localname,
+        )
     return root
 
 
@@ -228,7 +253,9 @@ def _identity(root: Element) -> EformsIdentity:
     if not uuid and not publication:
         raise MalformedRecordError(
             "incomplete eForms notice: it has neither a notice identifier (cbc:ID) "
-            "nor a publication number, so it cannot be told apart from any other"
+            "nor a publication number, so it cannot be told apart from any other",
+            code=ReasonCode.no_identifier,
+            source="eForms",
         )
     version = text_at(root, "cbc:VersionID")
     changed = _UUID.match(text_at(extension, "efac:Changes/efbc:ChangedNoticeIdentifier").lower())

@@ -6,7 +6,7 @@ import json
 
 from pydantic import ValidationError
 
-from ingest.errors import MalformedRecordError
+from ingest.errors import MalformedRecordError, ReasonCode
 from models.notice import Notice, NoticeStatus, ParsedRecord, RecordKind
 
 
@@ -21,9 +21,14 @@ def parse_notice_json_line(line: str) -> ParsedRecord:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        raise MalformedRecordError(f"invalid JSON: {error.msg} at column {error.colno}") from error
+        detail = f"{error.msg} at column {error.colno}"
+        raise MalformedRecordError(
+            f"invalid JSON: {detail}", code=ReasonCode.invalid_json, detail=detail
+        ) from error
     if not isinstance(data, dict):
-        raise MalformedRecordError("a notice line must be a JSON object")
+        raise MalformedRecordError(
+            "a notice line must be a JSON object", code=ReasonCode.not_an_object
+        )
     if isinstance(data.get("buyer"), str):
         data["buyer"] = {"name": data["buyer"]}
     if "lang" in data and "language" not in data:
@@ -31,7 +36,10 @@ def parse_notice_json_line(line: str) -> ParsedRecord:
     try:
         notice = Notice.model_validate(data)
     except ValidationError as error:
-        raise MalformedRecordError(_first_error(error)) from error
+        detail = _first_error(error)
+        raise MalformedRecordError(
+            detail, code=ReasonCode.invalid_notice, notice=str(data.get("id", "")), detail=detail
+        ) from error
     if not notice.source:
         notice.source = notice.id.split(":", 1)[0]
     if not notice.sources:

@@ -38,7 +38,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ingest.errors import MalformedRecordError
+from ingest.errors import MalformedRecordError, ReasonCode
 from ingest.normalise.dates import combine_date_time, parse_aware_datetime, parse_date
 from ingest.parse.eforms import (
     NUTS_COUNTRIES,
@@ -95,12 +95,20 @@ def parse_ted_search_notice(item: Mapping[str, Any]) -> ParsedRecord:
     item = with_full_names(item)
     publication = normalise_publication_number(_first(item.get("publication-number")))
     if not publication:
-        raise MalformedRecordError(f"TED item without a publication number: {_keys(item)}")
+        raise MalformedRecordError(
+            f"TED item without a publication number: {_keys(item)}",
+            code=ReasonCode.no_identifier,
+            source="TED",
+        )
     notice_id = f"ted:{publication}"
     titles, language = _pick_language(item.get("notice-title"))
     title = strip_title_prefix(clean_line(titles[0])) if titles else ""
     if not title:
-        raise MalformedRecordError(f"{notice_id}: no notice-title in the search item")
+        raise MalformedRecordError(
+            f"{notice_id}: no notice-title in the search item",
+            code=ReasonCode.no_title,
+            notice=notice_id,
+        )
     descriptions, _ = _pick_language(item.get("description-proc"))
     if not descriptions:
         lot_descriptions, _ = _pick_language(item.get("description-lot"))
@@ -111,7 +119,12 @@ def parse_ted_search_notice(item: Mapping[str, Any]) -> ParsedRecord:
     try:
         deadline = _deadline(item)
     except ValueError as error:
-        raise MalformedRecordError(f"{notice_id}: invalid search item: {error}") from error
+        raise MalformedRecordError(
+            f"{notice_id}: invalid search item: {error}",
+            code=ReasonCode.invalid_notice,
+            notice=notice_id,
+            detail=str(error),
+        ) from error
     try:
         notice = Notice(
             id=notice_id,
@@ -133,7 +146,12 @@ def parse_ted_search_notice(item: Mapping[str, Any]) -> ParsedRecord:
             url=TED_NOTICE_URL.format(publication),
         )
     except (ValidationError, ValueError) as error:
-        raise MalformedRecordError(f"{notice_id}: invalid search item: {error}") from error
+        raise MalformedRecordError(
+            f"{notice_id}: invalid search item: {error}",
+            code=ReasonCode.invalid_notice,
+            notice=notice_id,
+            detail=str(error),
+        ) from error
     return ParsedRecord(
         kind=kind,
         notice=notice,

@@ -101,6 +101,7 @@ def test_create_consortia_nobody_available_is_explained(
     assert answer["proposals"] == []
     assert len(answer["reasons"]) == 1
     assert answer["reasons"][0].startswith("No team can be proposed: no eligible candidate")
+    assert "no_team" not in answer  # the refusal's code is for pages, not the API's JSON
 
 
 def test_create_consortia_unknown_notice_or_group(

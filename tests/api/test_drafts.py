@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from app.drafting import render_common as common
 from app.wiring.context import AppContext
 from tests.utils.auth import admin_headers, member_headers
 from tests.utils.concertation import NOTICE, declare_intentions, make_concertation_notice
@@ -45,6 +44,29 @@ def _create(client: TestClient, headers: dict[str, str], proposal: Any) -> Any:
     return response.json()
 
 
+def test_a_draft_in_english_on_request(client: TestClient, lead: dict[str, str]) -> None:
+    body = {"group_id": SAMPLE_GROUP, "proposal": 0}
+    response = client.post(f"{DRAFTS}?lang=en", json=body, headers=lead)
+    assert response.status_code == 201, response.text
+    draft = response.json()["draft"]
+    assert draft["language"] == "en"
+    assert draft["outline"][0]["sections"][0]["title"] == "Understanding of the need"
+    markdown = client.get(f"/api/drafts/{draft['draft_id']}.md", headers=lead).text
+    assert markdown.startswith(f"# Draft response — {draft['notice_title']}")
+    assert "## Retro-planning" in markdown and "Rétroplanning" not in markdown
+    word = client.get(f"/api/drafts/{draft['draft_id']}.docx", headers=lead)
+    assert docx.Document(BytesIO(word.content)).core_properties.language == "en-GB"
+
+
+def test_a_draft_in_an_unknown_language_is_refused(
+    client: TestClient, lead: dict[str, str]
+) -> None:
+    body = {"group_id": SAMPLE_GROUP, "proposal": 0}
+    response = client.post(f"{DRAFTS}?lang=de", json=body, headers=lead)
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "query.lang"
+
+
 def test_create_draft_from_posted_proposal(client: TestClient, lead: dict[str, str]) -> None:
     proposal = _best_proposal(client, lead)
     created = _create(client, lead, proposal)
@@ -68,6 +90,7 @@ def test_create_draft_from_posted_proposal(client: TestClient, lead: dict[str, s
     }
     assert [outline["lot"] for outline in draft["outline"]] == ["1", "2", "3"]
 
+    assert draft["language"] == "fr"  # French unless asked otherwise
     as_json = client.get(base, headers=lead)
     assert as_json.status_code == 200 and as_json.json() == draft
 
@@ -76,7 +99,7 @@ def test_create_draft_from_posted_proposal(client: TestClient, lead: dict[str, s
     assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
     assert markdown.text.startswith("# ")
     assert draft["notice_title"] in markdown.text
-    assert f"## {common.H_PLANNING}" in markdown.text and f"## {common.H_TEAM}" in markdown.text
+    assert "## Rétroplanning" in markdown.text and "## Équipe et forme juridique" in markdown.text
 
     word = client.get(f"{base}.docx", headers=lead)
     assert word.status_code == 200
@@ -90,7 +113,12 @@ def test_create_draft_from_posted_proposal(client: TestClient, lead: dict[str, s
         if p.style is not None and p.style.name.startswith(("Heading", "Title"))
     ]
     assert headings[0].endswith(draft["notice_title"])
-    for heading in (common.H_PLANNING, common.H_TEAM, common.H_CHECKLIST, common.H_MEMOIRE):
+    for heading in (
+        "Rétroplanning",
+        "Équipe et forme juridique",
+        "Pièces administratives",
+        "Mémoire technique",
+    ):
         assert heading in headings
 
     calendar = client.get(f"{base}.ics", headers=lead)

@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from app.cli.main import cli
 from app.core.config import Settings, get_settings
-from app.drafting import render_common as common
 from app.wiring.context import AppContext
 from tests.utils.concertation import NOTICE, concertation_record, declare_intentions
 from tests.utils.data import DEVSET
@@ -128,14 +127,24 @@ def test_draft_writes_the_file(env: dict[str, str], tmp_path: Path, suffix: str)
             for p in document.paragraphs
             if p.style is not None and p.style.name.startswith("Heading")
         ]
-        assert common.H_PLANNING in headings and common.H_TEAM in headings
+        assert "Rétroplanning" in headings and "Équipe et forme juridique" in headings
     elif suffix == ".md":
-        assert f"## {common.H_CHECKLIST}" in payload.decode()
+        assert "## Pièces administratives" in payload.decode()
     elif suffix == ".ics":
         events = list(Calendar.from_ical(payload).walk("VEVENT"))
         assert all(str(event["UID"]).endswith(f".{draft_id}@cotender") for event in events)
     else:
         assert json.loads(payload)["draft_id"] == draft_id
+
+
+def test_draft_in_english(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "draft.md"
+    result = _run(env, "draft", NOTICE, "--group", SAMPLE_GROUP, "--language", "en", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "## Administrative documents" in text and "Pièces administratives" not in text
+    refused = _run(env, "draft", NOTICE, "--group", SAMPLE_GROUP, "--language", "de")
+    assert refused.exit_code == 2 and "--language" in refused.stderr
 
 
 def test_draft_json_versions_and_proposal_choice(env: dict[str, str]) -> None:

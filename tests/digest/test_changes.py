@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.digest.changes import describe_changes, snapshot_of
-from app.digest.labels import EN, FR
+from app.digest.labels import labels_for
 from models.notice import Lot, Notice, NoticeStatus
+
+FR, EN = labels_for("fr"), labels_for("en")
 
 
 def _notice(**changes: object) -> Notice:

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from app.digest.compose import write_member
 from app.digest.content import MemberDigest, NewNotice, NoticeLine, format_value
-from app.digest.labels import EN, FR, Labels
+from app.digest.labels import Labels, labels_for
+
+FR, EN = labels_for("fr"), labels_for("en")
 
 
 def _digest(title: str, value: str | None, labels: Labels = FR) -> MemberDigest:

@@ -92,8 +92,10 @@ def test_build_draft_warns_past_steps_and_shares(
         "go_no_go",
     ]
     assert any("« Lire le besoin" in w and "déjà passée" in w for w in draft.warnings)
-    assert any("La somme des parts est de 90 %" in w for w in draft.warnings)
-    assert any("Inès Moreau a une part de 80 %" in w and "50 %" in w for w in draft.warnings)
+    assert any("La somme des parts est de 90\u00a0%" in w for w in draft.warnings)
+    assert any(
+        "Inès Moreau a une part de 80\u00a0%" in w and "50\u00a0%" in w for w in draft.warnings
+    )
 
 
 def test_build_draft_lead_outside_team(
@@ -235,7 +237,8 @@ def test_build_draft_other_warnings(
         "joint",
         members=[{"member_id": "m-studies", "role": "mandataire", "lots": ["1"], "share": 1.0}],
         subcontractors=["m-print"],
-        go_no_go={"go": False, "reasons": ["couverture du lot 1 : 60 % < 80 %"]},
+        coverage_by_lot={"1": 0.6},
+        go_no_go={"go": False, "reasons": ["Fail: lot 1 coverage 60% < 80% required"]},
     )
     closed = notice.model_copy(update={"status": "closed"})
     draft = draft_for(closed, leaderless, members, proposal, today=date(2027, 1, 20))
@@ -248,7 +251,14 @@ def test_build_draft_other_warnings(
     assert "Le groupe n'a pas de pilote" in text
     assert "Un groupement suppose au moins deux cotraitants." in text
     assert "Sous-traitants absents de la répartition (part 0, sans lot) : Hugo Lambert." in text
-    assert "règle de décision du groupe n'est pas satisfaite : couverture du lot 1" in text
+    # The verdict is said again from the group's rule, in the draft's language, not the
+    # English reasons the proposal carries.
+    assert (
+        "La règle de décision du groupe n'est pas satisfaite : Non : 0 pilote déclaré dans "
+        "l'équipe, 1 requis. Non : couverture du lot 1 de 60\u00a0% < 80\u00a0% requis "
+        "(20 points de moins)."
+    ) in text
+    assert "Fail" not in text and "required" not in text
     lead_steps = [s for s in draft.planning if s.owner_role == "lead"]
     assert all(s.owners == ["m-studies"] for s in lead_steps)
     assert draft.team[-1].member_id == "m-print"

@@ -73,13 +73,19 @@ def test_render_docx_tables(draft: Draft) -> None:
         "Date limite de remise des offres",
     ]
     assert cells(team)[1:] == [
-        ["Inès Moreau", "Mandataire", "Lot 1", "50 %", "DC1, DC2, DUME, DC4 (Alexandre Martin)"],
-        ["Claire Dumont", "Cotraitant", "Lot 2", "40 %", "DC1, DC2, DUME"],
+        [
+            "Inès Moreau",
+            "Mandataire",
+            "Lot 1",
+            "50\u00a0%",
+            "DC1, DC2, DUME, DC4 (Alexandre Martin)",
+        ],
+        ["Claire Dumont", "Cotraitant", "Lot 2", "40\u00a0%", "DC1, DC2, DUME"],
         [
             "Alexandre Martin",
             "Sous-traitant (partenaire)",
             "Lot 1",
-            "10 %",
+            "10\u00a0%",
             "DC4 (Alexandre Martin)",
         ],
     ]
@@ -95,10 +101,13 @@ def test_render_docx_tables(draft: Draft) -> None:
     ]
     assert cells(criteria_1) == [
         ["Rang", "Critère", "Pondération"],
-        ["1", "Prix", "40 %"],
-        ["2", "Valeur technique", "60 %"],
+        ["1", "Prix", "40\u00a0%"],
+        ["2", "Valeur technique", "60\u00a0%"],
     ]
-    assert cells(criteria_2)[1:] == [["1", "Valeur technique", "70 %"], ["2", "Prix", "30 %"]]
+    assert cells(criteria_2)[1:] == [
+        ["1", "Valeur technique", "70\u00a0%"],
+        ["2", "Prix", "30\u00a0%"],
+    ]
     header_properties = planning.rows[0]._tr.trPr
     assert header_properties is not None
     assert header_properties.find(qn("w:tblHeader")) is not None

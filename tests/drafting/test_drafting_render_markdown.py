@@ -39,12 +39,12 @@ def test_render_markdown_content(draft: Draft) -> None:
     ) in text
     assert "| lundi 21/12/2026 (J-25) |" in text and "| Déjà passée |" in text
     assert (
-        "| Inès Moreau | Mandataire | Lot 1 | 50 % | DC1, DC2, DUME, DC4 (Alexandre Martin) |"
+        "| Inès Moreau | Mandataire | Lot 1 | 50\u00a0% | DC1, DC2, DUME, DC4 (Alexandre Martin) |"
         in (text)
     )
     assert "| DC4 — Déclaration de sous-traitance | Alexandre Martin | Inès Moreau |" in text
     assert "> Réalisation d'une enquête qualitative et quantitative" in text
-    assert "| 1 | Prix | 40 % |\n| 2 | Valeur technique | 60 % |" in text
+    assert "| 1 | Prix | 40\u00a0% |\n| 2 | Valeur technique | 60\u00a0% |" in text
     assert "- **Claire Dumont** — Campagne de sensibilisation au tri des déchets" in text
     assert "au plus tard le jeudi 31/12/2026 (étape « Questions à l'acheteur »" in text
     assert "- Lot 2 : Impression des supports de la concertation (pistes : Hugo Lambert)" in text

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.notices.queries import get_notice
 from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
+from ingest.records import Quarantined
 from ingest.store import NoticeStore, Outcome
 from models.notice import Notice, NoticeStatus, ParsedRecord, RecordKind
 from models.schema import NoticeCpvRow, NoticeRow, QuarantineRow, SourceRecordRow
@@ -139,7 +140,8 @@ def test_award_is_stored_but_not_an_opportunity(context: AppContext) -> None:
 
 def test_quarantine_keeps_reason_and_raw(context: AppContext) -> None:
     store = NoticeStore(context.sessions)
-    store.quarantine(source="boamp", record_ref="x#1", reason="no idweb", raw="{}", run_id=None)
+    kept = Quarantined(source="boamp", record_ref="x#1", reason="no idweb", raw="{}")
+    store.quarantine(kept, run_id=None)
     with context.sessions() as session:
         row = session.scalars(select(QuarantineRow)).one()
         assert (row.reason, row.raw) == ("no idweb", "{}")

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.cli.ingest import ingest_paths
 from app.wiring.context import AppContext
+from models.schema import QuarantineRow
 from tests.utils.data import SAMPLES
 from tests.web.conftest import sign_in
 
@@ -26,7 +27,28 @@ def test_admin_page_lists_runs_and_quarantine(web: TestClient, web_context: AppC
     assert "réussie" in runs
     quarantine = page[page.index("Enregistrements en quarantaine") :]
     assert "<code>INVALID_cn_24_empty.xml</code>" in quarantine
-    assert "incomplete eForms notice" in quarantine  # the reason the ingestion gave
+    # The reason the ingestion gave, said in the page's language from its code; the English
+    # text stays for logs, the CLI and the API.
+    french = (
+        "L'enregistrement eForms n'a pas d'identifiant : impossible de le distinguer des "
+        "autres avis."
+    )
+    assert french.replace("'", "&#39;") in quarantine
+    assert "incomplete eForms notice" not in quarantine
+    web.cookies.set("lang", "en")
+    english = web.get("/admin").text
+    assert "The eForms record has no identifier, so it cannot be told apart" in english
+
+
+def test_a_reason_kept_before_the_codes_shows_its_text(
+    web: TestClient, web_context: AppContext
+) -> None:
+    with web_context.sessions() as session, session.begin():
+        session.add(
+            QuarantineRow(source="file", record_ref="old.json:1", reason="an old reason", raw="{")
+        )
+    sign_in(web, web_context, None)
+    assert "<td>an old reason</td>" in web.get("/admin").text
 
 
 def test_members_do_not_see_the_operations(web: TestClient, web_context: AppContext) -> None:

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 
 from app.wiring.context import AppContext
-from models.schema import DraftRow
-from tests.utils.concertation import NOTICE
+from models.consortium import IntentionRole
+from models.schema import DraftRow, MemberRow
+from tests.utils.concertation import NOTICE, declare_intentions
 from tests.utils.people import OUTSIDER, SAMPLE_GROUP, SAMPLE_LEAD
 from tests.web.conftest import sign_in
 
@@ -82,7 +83,17 @@ def test_a_lead_proposes_teams_picks_one_and_downloads_the_draft(
     assert "Animation de la concertation citoyenne" in text
     calendar = Calendar.from_ical(web.get(f"{draft_url}/download/ics").content)
     assert len(calendar.walk("VEVENT")) >= 3
-    assert "# " in web.get(f"{draft_url}/download/md").text
+    markdown = web.get(f"{draft_url}/download/md").text
+    assert markdown.startswith("# Brouillon de réponse — ")  # the page's language
+    web.cookies.set("lang", "en")
+    created = web.post(
+        f"{WORKSPACE}/drafts",
+        data={"csrf_token": csrf, "max_members": 4, "proposal": 0},
+        follow_redirects=False,
+    )
+    english = web.get(f"{created.headers['location']}/download/md").text
+    assert english.startswith("# Draft response — ") and "Rétroplanning" not in english
+    web.cookies.set("lang", "fr")
     with web_context.sessions() as session:
         row = session.get(DraftRow, draft_url.rsplit("/", 1)[1])
         assert row is not None and row.created_by == f"member:{SAMPLE_LEAD}"
@@ -91,6 +102,21 @@ def test_a_lead_proposes_teams_picks_one_and_downloads_the_draft(
     assert f'href="{WORKSPACE}"' in drafting
     sign_in(web, web_context, OUTSIDER)
     assert web.get(f"{draft_url}/download/docx").status_code == 403
+
+
+def test_no_team_is_explained_in_the_page_language(
+    web: TestClient, web_context: AppContext
+) -> None:
+    with web_context.sessions() as session:
+        everyone = [row.id for row in session.query(MemberRow)]
+    declare_intentions(web_context, intentions={m: (IntentionRole.declined, []) for m in everyone})
+    csrf = sign_in(web, web_context, SAMPLE_LEAD)
+    page = web.post(f"{WORKSPACE}/consortia", data={"csrf_token": csrf}).text
+    assert "Aucune équipe ne peut être proposée : aucun membre disponible ne couvre" in page
+    assert "no eligible candidate" not in page
+    web.cookies.set("lang", "en")
+    page = web.post(f"{WORKSPACE}/consortia", data={"csrf_token": csrf}).text
+    assert "No team can be proposed: no available member covers any requirement" in page
 
 
 def test_admin_imports_with_a_line_by_line_report_and_issues_links(

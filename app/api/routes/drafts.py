@@ -4,8 +4,10 @@
 ``proposal`` is either a whole proposal (typically one posted back from
 ``POST /api/notices/{notice_id}/consortia``) or an integer index into the
 proposals computed afresh with the same body's ``max_members`` and ``lots`` (0:
-the best; those two fields matter only with an index). Each generation stores a
-new version; older versions stay readable.
+the best; those two fields matter only with an index). ``?lang=fr|en`` (default
+``fr``) chooses the language the draft is written in, once: its stored texts and its
+Markdown, DOCX and ICS downloads all say it. Each generation stores a new version;
+older versions stay readable.
 
 Access: the group's leads and admins generate drafts; the group's members may read
 them (they write the sections), as may admins. Reading a draft of another group
@@ -18,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,9 @@ from models.schema import DraftRow
 router = APIRouter(tags=["drafts"])
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DraftLanguage = Annotated[
+    Literal["fr", "en"], Query(description="The language the draft is written in")
+]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -119,6 +124,7 @@ def create_draft(
     principal: CurrentPrincipal,
     now: NowDep,
     response: Response,
+    lang: DraftLanguage = "fr",
 ) -> DraftCreated:
     """Generate and store a new version of the group's draft for the notice."""
     row = usecases.make_draft(
@@ -131,6 +137,7 @@ def create_draft(
         max_members=body.max_members,
         lots=body.lots,
         now=now,
+        language=lang,
     )
     response.headers["Location"] = f"/api/drafts/{row.id}"
     return DraftCreated(**dict(DraftSummary.of(row)), draft=service.draft_of(row))

@@ -6,7 +6,8 @@ Domain calls: ``app.core.sourcemap.load_located``,
 ``app.groups.importer.import_groups_document`` (as ``cotender members|groups import``),
 ``app.members.service.list_all_members``, ``app.auth.tokens.create_token``,
 ``member_tokens``, ``revoke_token`` and ``signin_url`` (as ``cotender token create --link``),
-``ingest.operations.recent_runs`` and ``quarantined`` (as ``GET /api/admin/runs|quarantine``).
+``ingest.operations.recent_runs`` and ``quarantined`` (as ``GET /api/admin/runs|quarantine``),
+the quarantine reasons said in the page's language (``app.web.reasons``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from app.members.importer import import_members_document
 from app.members.service import list_all_members
 from app.web.deps import ContextDep, PostedBy, UserDep
 from app.web.errors import see_other
+from app.web.i18n import language_of
+from app.web.reasons import quarantine_reason
 from app.web.render import render
 from app.web.sessions import WebUser
 from ingest.operations import quarantined, recent_runs
@@ -65,6 +68,7 @@ def _page(
     link: tuple[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    language = language_of(request)
     with sessions() as session:
         members = [(row.id, row.name) for row in list_all_members(session=session)]
         tokens = [
@@ -76,7 +80,10 @@ def _page(
         "admin.html",
         {
             "runs": recent_runs(sessions, limit=RUNS_SHOWN),
-            "quarantine": quarantined(sessions, limit=QUARANTINE_SHOWN),
+            "quarantine": [
+                (entry, quarantine_reason(entry, language))
+                for entry in quarantined(sessions, limit=QUARANTINE_SHOWN)
+            ],
             "members": members,
             "tokens": tokens,
             "report": report,

@@ -2,9 +2,11 @@
 
 Domain calls: the use cases ``app.consortia.usecases.propose_consortia`` and
 ``app.drafting.usecases.make_draft`` (as ``POST /api/notices/{id}/consortia`` and
-``…/drafts``, the consortium given by its rank in the same deterministic
-computation), ``app.consortia.go_rule.go_checks`` (the go/no-go verdict's checks, said
-in the page's language), ``app.members.service.list_all_members`` for names.
+``…/drafts?lang=``, the consortium given by its rank in the same deterministic
+computation, the draft written in the page's language),
+``app.consortia.go_rule.go_checks`` (the go/no-go verdict's checks, said in the
+page's language), ``app.consortia.explain.no_team_text`` (why there is no team,
+likewise), ``app.members.service.list_all_members`` for names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.responses import Response
 
 from app.api.params import GroupIdPath, NoticeIdPath
 from app.auth import policy
+from app.consortia.explain import no_team_text
 from app.consortia.go_rule import go_checks
 from app.consortia.service import load_group
 from app.consortia.usecases import propose_consortia
@@ -25,6 +28,7 @@ from app.members.service import list_all_members
 from app.notices.queries import served_notice
 from app.web.deps import ContextDep, PostedBy
 from app.web.errors import see_other
+from app.web.i18n import language_of
 from app.web.render import render
 from app.web.sessions import WebUser
 from models.errors import ForbiddenError
@@ -64,6 +68,7 @@ def propose(
         notice = served_notice(session, notice_id, now=now)[1]
         names = {row.id: row.name for row in list_all_members(session=session)}
     proposals = answer.proposals
+    why_none = no_team_text(answer.no_team, language_of(request)) if answer.no_team else None
     return render(
         request,
         "proposals.html",
@@ -72,7 +77,7 @@ def propose(
             "notice": notice,
             "proposals": proposals,
             "checks": [go_checks(p, group.procedure.go_rule) for p in proposals],
-            "why_none": " ".join(answer.reasons) or None,
+            "why_none": why_none,
             "names": names,
             "max_members": max_members,
         },
@@ -81,6 +86,7 @@ def propose(
 
 @router.post("/groups/{group_id}/notices/{notice_id:path}/drafts")
 def generate_draft(
+    request: Request,
     group_id: GroupIdPath,
     notice_id: NoticeIdPath,
     context: ContextDep,
@@ -101,6 +107,7 @@ def generate_draft(
             proposal=proposal,
             max_members=max_members,
             now=now,
+            language=language_of(request),
         )
         draft_id = row.id
     return see_other(f"/drafts/{draft_id}")

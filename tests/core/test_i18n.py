@@ -1,4 +1,8 @@
-"""Every text of the web app is in the French catalogue, and the catalogues are current."""
+"""Every text of the application is in both catalogues, and the catalogues are current.
+
+One catalogue serves the web pages, drafts, go/no-go verdicts, quarantine reasons and digests
+(``app.core.i18n``): the messages extracted from all of ``app/`` must be exactly its entries.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,21 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.web.i18n import LOCALE_DIR, translations
+from app.core.i18n import LOCALE_DIR, translations
 
-WEB = Path(__file__).resolve().parents[2] / "app" / "web"
+APP = Path(__file__).resolve().parents[2] / "app"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
-METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
+METHODS = [
+    ("web/templates/**.html", "jinja2"),
+    ("digest/templates/**.j2", "jinja2"),
+    ("**.py", "python"),
+]
+JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}
+OPTIONS = {"web/templates/**.html": JINJA, "digest/templates/**.j2": JINJA}
 
 
 def _extracted() -> set[str]:
-    found = extract_from_dir(WEB, METHODS, options_map=OPTIONS, keywords=KEYWORDS)
+    found = extract_from_dir(APP, METHODS, options_map=OPTIONS, keywords=KEYWORDS)
     return {message[0] if isinstance(message, tuple) else message for _, _, message, *_ in found}
 
 
@@ -32,7 +41,7 @@ def test_every_text_has_a_french_translation_and_no_stale_entry() -> None:
     french = _catalogue("fr")
     missing = sorted(t for t in texts if not french.get(t))
     assert missing == [], "translate these in fr/LC_MESSAGES/messages.po"
-    assert set(french) == texts, "run pybabel update (app/web/locale/README.md)"
+    assert set(french) == texts, "run pybabel update (app/locale/README.md)"
     assert set(_catalogue("en")) == texts
 
 
