@@ -94,3 +94,13 @@ def _web_handler(previous: Handler | None) -> Handler:
 def see_other(location: str) -> RedirectResponse:
     """After a form: go to the page that shows the result (303, so a reload is harmless)."""
     return RedirectResponse(location, status_code=303)
+
+
+def local_path(target: str) -> str:
+    """A ``next`` to follow: a path of this site, else the home page.
+
+    ``//host`` and ``/\\host`` are refused: browsers read both as another site.
+    """
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
