@@ -34,13 +34,18 @@ Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 def error_page(
     request: Request, status: int, *, kind: str, fields: list[dict[str, str]] | None = None
 ) -> Response:
-    """The error page; ``kind`` picks its translated title and explanation."""
-    return render(
-        request,
-        "error.html",
-        {"status": status, "kind": kind, "fields": fields or []},
-        status_code=status,
-    )
+    """The error page; ``kind`` picks its translated title and explanation.
+
+    An htmx request gets the page's content instead, swapped into ``<main>`` (the
+    pages let htmx swap 4xx answers, see ``base.html``): a form sent by htmx whose
+    session ended, or whose input is refused, says so rather than doing nothing.
+    """
+    values = {"status": status, "kind": kind, "fields": fields or []}
+    if request.headers.get("HX-Request") == "true":
+        answer = render(request, "_error.html", {**values, "fragment": True}, status_code=status)
+        answer.headers.update({"HX-Retarget": "#main", "HX-Reswap": "innerHTML"})
+        return answer
+    return render(request, "error.html", values, status_code=status)
 
 
 def _status_kind(exc: Exception) -> tuple[int, str, list[dict[str, str]]]:

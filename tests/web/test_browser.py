@@ -232,6 +232,21 @@ def test_member_edits_the_profile_and_sees_the_preview_change(
     assert_accessible(page)
 
 
+def test_a_form_sent_after_the_session_ended_says_so_in_the_page(
+    page: Any, site: tuple[str, AppContext]
+) -> None:
+    expect = playwright_api.expect
+    sign_in(page, site, "m-web")
+    card = page.locator("article.card").first
+    expect(card).to_be_visible()
+    page.context.clear_cookies()  # the session ends (signed out elsewhere, or expired)
+    card.get_by_role("button", name="Pas pour moi").click()
+    heading = page.locator("main h1")
+    expect(heading).to_have_text("Connectez-vous")
+    expect(heading).to_be_focused()  # read out at once
+    assert_accessible(page)
+
+
 def test_a_member_cannot_open_another_groups_board(page: Any, site: tuple[str, AppContext]) -> None:
     base_url, _ = site
     sign_in(page, site, "m-archi")
