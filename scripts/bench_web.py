@@ -10,7 +10,9 @@
    context), then ``--requests`` GET ``/`` (« Pour moi »: matches, reasons, intentions)
    and as many GET ``/notices/{id}`` (each member's best notice; for the group's lead
    it also ranks the group's members per lot) round-robin over the members:
-   p50/p95/max in ms. Target p95 ≤ 150 ms.
+   p50/p95/max in ms. Target p95 ≤ 150 ms. Then every member sets their second notice
+   aside (« pas pour moi », through the page's form) and declares an interest in their
+   third, and the home is timed again: feedback re-ranks three times the candidates.
 2. The home page's weight: its HTML (the largest over the members) plus the CSS and
    JavaScript it loads (``/static/app.css``, the vendored htmx), as served, raw and
    gzipped. Target ≤ 100 KB raw.
@@ -60,6 +62,8 @@ from app.wiring.context import AppContext  # noqa: E402
 TARGET_P95_MS = 150.0
 TARGET_HOME_KB = 100.0
 FIRST_NOTICE = re.compile(r'<h2 id="n-1"><a href="(/notices/[^"]+)">')
+NOTICE_LINK = re.compile(r'<h2 id="n-\d+"><a href="(/notices/[^"]+)">')
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ASSETS = ("/static/app.css", "/static/vendor/htmx.min.js")
 
 
@@ -107,6 +111,31 @@ def timed(client: TestClient, cookie: str, path: str) -> tuple[float, str]:
     return elapsed, response.text
 
 
+def give_feedback(client: TestClient, cookie: str, page: str) -> None:
+    """Set the page's second notice aside and declare an interest in its third."""
+    client.cookies.set(SESSION_COOKIE, cookie)
+    found = CSRF.search(page)
+    links = NOTICE_LINK.findall(page)
+    assert found and len(links) >= 3, "the home lists fewer than three notices"
+    token = found.group(1)
+    for path, fields in (
+        (f"{links[1]}/not-for-me", {}),
+        (f"{links[2]}/intention", {"role": "interested"}),
+    ):
+        answer = client.post(path, data={"csrf_token": token, **fields}, follow_redirects=False)
+        assert answer.status_code == 303, (path, answer.status_code)
+
+
+def timed_homes(
+    client: TestClient, cookies: dict[str, str], members: list[str], name: str, requests: int
+) -> PageTimes:
+    """``requests`` GET / round-robin over ``members``."""
+    home = PageTimes(name, [])
+    for n in range(requests):
+        home.times.append(timed(client, cookies[members[n % len(members)]], "/")[0])
+    return home
+
+
 def measure(folder: Path, requests: int, weigh: bool) -> None:
     context = AppContext.open(Settings(data_dir=folder))
     try:
@@ -132,6 +161,13 @@ def measure(folder: Path, requests: int, weigh: bool) -> None:
                 notice.times.append(timed(client, cookies[member_id], notices[member_id])[0])
             print(home.line())
             print(notice.line())
+            print(f"  load average (1 min): {os.getloadavg()[0]:.2f}")
+            for member_id in members:
+                page = timed(client, cookies[member_id], "/")[1]
+                give_feedback(client, cookies[member_id], page)
+                largest = max(largest, timed(client, cookies[member_id], "/")[1], key=len)
+            name = "GET / after feedback (one set aside, one interest)"
+            print(timed_homes(client, cookies, members, name, requests).line())
             print(f"  load average (1 min): {os.getloadavg()[0]:.2f}")
             if weigh:
                 weights = {"home HTML": largest.encode()}

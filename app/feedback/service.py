@@ -89,13 +89,17 @@ def ranked_with_feedback(
     include_closed: bool = False,
     natures: Collection[Nature] | None = None,
     value_range: ValueRange | None = None,
+    examples: Sequence[Example] | None = None,
 ) -> list[RankedMatch]:
     """The member's matches re-ranked by their feedback (notices refused left out).
 
     The web pages lay out the ``Match`` objects themselves; the API and CLI take the
     public document of :func:`matches_with_feedback`, built from this same list.
+    ``examples`` are the member's own when None; a profile preview passes the stored
+    member's with the edited, unsaved profile, so it ranks as the home will once saved.
     """
-    examples = member_examples(session=session, member_id=member.id)
+    if examples is None:
+        examples = member_examples(session=session, member_id=member.id)
     asked = limit * CANDIDATE_FACTOR if learns(examples) else limit
     candidates = engine.match_member(
         member,

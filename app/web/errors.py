@@ -34,13 +34,18 @@ Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 def error_page(
     request: Request, status: int, *, kind: str, fields: list[dict[str, str]] | None = None
 ) -> Response:
-    """The error page; ``kind`` picks its translated title and explanation."""
-    return render(
-        request,
-        "error.html",
-        {"status": status, "kind": kind, "fields": fields or []},
-        status_code=status,
-    )
+    """The error page; ``kind`` picks its translated title and explanation.
+
+    An htmx request gets the page's content instead, swapped into ``<main>`` (the
+    pages let htmx swap 4xx answers, see ``base.html``): a form sent by htmx whose
+    session ended, or whose input is refused, says so rather than doing nothing.
+    """
+    values = {"status": status, "kind": kind, "fields": fields or []}
+    if request.headers.get("HX-Request") == "true":
+        answer = render(request, "_error.html", {**values, "fragment": True}, status_code=status)
+        answer.headers.update({"HX-Retarget": "#main", "HX-Reswap": "innerHTML"})
+        return answer
+    return render(request, "error.html", values, status_code=status)
 
 
 def _status_kind(exc: Exception) -> tuple[int, str, list[dict[str, str]]]:
@@ -94,3 +99,13 @@ def _web_handler(previous: Handler | None) -> Handler:
 def see_other(location: str) -> RedirectResponse:
     """After a form: go to the page that shows the result (303, so a reload is harmless)."""
     return RedirectResponse(location, status_code=303)
+
+
+def local_path(target: str) -> str:
+    """A ``next`` to follow: a path of this site, else the home page.
+
+    ``//host`` and ``/\\host`` are refused: browsers read both as another site.
+    """
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"

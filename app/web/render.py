@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,16 @@ from models.notice import Money
 from models.vocabulary.time import PARIS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+NOT_IN_AN_ID = re.compile(r"[^A-Za-z0-9-]")
+
+
+def dom_id(notice_id: str) -> str:
+    """A notice id as an HTML id part (``boamp:26-1`` → ``boamp_3a_26-1``), one per notice.
+
+    Fragments answered to htmx name the live region of their notice with it, the page
+    that holds the region having named it the same way.
+    """
+    return NOT_IN_AN_ID.sub(lambda found: f"_{ord(found.group()):x}_", notice_id)
 
 
 def _filters(language: str) -> dict[str, Any]:
@@ -83,7 +94,7 @@ def environment(language: str) -> Environment:
         "declined": _("I decline"),
     }
     env.globals.update(role_choices=choices, role_names={**choices, "declined": _("Declined")})
-    env.filters.update(_filters(language))
+    env.filters.update(_filters(language), dom_id=dom_id)
     env.globals.update(
         language=language,
         language_names=LANGUAGE_NAMES,

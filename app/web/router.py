@@ -17,6 +17,7 @@ from app.web.pages import (
     notice,
     profile,
     search,
+    set_aside,
     signin,
     teams,
 )
@@ -25,7 +26,8 @@ from app.web.security import SecurityHeaders
 STATIC_DIR = Path(__file__).parent / "static"
 
 web_router = APIRouter(include_in_schema=False)
-for page in (signin, home, notice, board, teams, drafts, profile, digest, search, admin):
+pages = (signin, home, set_aside, notice, board, teams, drafts, profile, digest, search, admin)
+for page in pages:
     web_router.include_router(page.router)
 
 

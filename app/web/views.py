@@ -6,7 +6,7 @@ Pure functions over the domain's own types; the templates only lay them out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from app.feedback.rerank import FeedbackReason
@@ -108,9 +108,25 @@ def why_of(match: Match, language: str) -> Why:
     return Why(passages=list(passages.values())[:3], cpv=list(cpv.values())[:3])
 
 
+QUOTED_TITLE = 90
+"""Characters of an example notice's title a card quotes (said on many cards of the home)."""
+
+
+def shortened(text: str, length: int) -> str:
+    """``text`` cut at a word before ``length`` characters, with an ellipsis when cut."""
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+
+
 def feedback_sentences(reasons: Sequence[FeedbackReason], language: str) -> list[str]:
     """What the re-ranking says of a notice, in the page's language, each said once."""
-    sentences = (reason.sentences()[0 if language == "en" else 1] for reason in reasons)
+    sentences = (
+        replace(reason, example_title=shortened(reason.example_title, QUOTED_TITLE)).sentences()[
+            0 if language == "en" else 1
+        ]
+        for reason in reasons
+    )
     return list(dict.fromkeys(sentences))
 
 

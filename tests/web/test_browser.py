@@ -107,11 +107,10 @@ def test_member_signs_in_sees_reasons_and_declares_an_intention_on_a_lot(
     page.keyboard.press("Space")
     card.get_by_role("button", name="Contributeur").focus()
     page.keyboard.press("Enter")
-    intention = card.locator("form.intention")
-    expect(intention.get_by_role("status")).to_have_text("Enregistré : Contributeur (lots 1, 2)")
-    expect(card.get_by_role("button", name="Contributeur")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(card.get_by_role("status")).to_have_text("Enregistré : Contributeur (lots 1, 2)")
+    pressed = card.get_by_role("button", name="Contributeur")
+    expect(pressed).to_have_attribute("aria-pressed", "true")
+    expect(pressed).to_be_focused()  # the keyboard user stays where they were
     with context.sessions() as session:
         row = session.get(IntentionRow, (NOTICE, "m-training"))
         assert row is not None and row.role == "contributor" and row.lots == ["1", "2"]
@@ -124,12 +123,35 @@ def test_member_signs_in_sees_reasons_and_declares_an_intention_on_a_lot(
     other_href = other.locator("h2 a").get_attribute("href")
     assert other_href and other_href != f"/notices/{NOTICE}"
     other.get_by_role("button", name="Pas pour moi").click()
-    expect(other.locator("form.not-for-me").get_by_role("status")).to_have_text(
+    expect(other.get_by_role("status")).to_have_text(
         "C'est noté : cet avis ne vous sera plus proposé."
     )
+    # « Annuler » takes the focus: Enter brings the notice back, said in the same region.
+    expect(other.get_by_role("button", name="Annuler")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(other.get_by_role("status")).to_have_text(
+        "C'est annulé : cet avis revient parmi vos avis."
+    )
+    expect(other.get_by_role("button", name="Pas pour moi")).to_be_focused()
+    page.reload()
+    expect(page.locator(f'article.card a[href="{other_href}"]')).to_have_count(1)
+    page.locator("article.card").filter(has=page.locator(f'a[href="{other_href}"]')).get_by_role(
+        "button", name="Pas pour moi"
+    ).click()
+    expect(other.get_by_role("button", name="Annuler")).to_be_visible()
     page.reload()
     expect(page.locator(f'article.card a[href="{other_href}"]')).to_have_count(0)
     expect(page.locator(f'article.card a[href="/notices/{NOTICE}"]')).to_have_count(1)
+    # The profile lists it, and puts it back.
+    page.get_by_role("link", name="1 avis écarté").click()
+    listed = page.locator("ul.set-aside li").filter(has=page.locator(f'a[href="{other_href}"]'))
+    assert_accessible(page)
+    listed.get_by_role("button", name="Remettre dans mes avis").click()
+    expect(listed.get_by_role("status")).to_have_text(
+        "C'est annulé : cet avis revient parmi vos avis."
+    )
+    page.goto(f"{base_url}/")
+    expect(page.locator(f'article.card a[href="{other_href}"]')).to_have_count(1)
 
 
 def test_forms_work_without_javascript_and_refuse_a_missing_csrf_token(
@@ -207,6 +229,21 @@ def test_member_edits_the_profile_and_sees_the_preview_change(
     page.get_by_role("button", name="Prévisualiser mes avis").click()
     expect(preview.locator(f'a[href="/notices/{NOTICE}"]')).to_have_count(0)
     assert preview.locator("li").all_inner_texts() != first
+    assert_accessible(page)
+
+
+def test_a_form_sent_after_the_session_ended_says_so_in_the_page(
+    page: Any, site: tuple[str, AppContext]
+) -> None:
+    expect = playwright_api.expect
+    sign_in(page, site, "m-web")
+    card = page.locator("article.card").first
+    expect(card).to_be_visible()
+    page.context.clear_cookies()  # the session ends (signed out elsewhere, or expired)
+    card.get_by_role("button", name="Pas pour moi").click()
+    heading = page.locator("main h1")
+    expect(heading).to_have_text("Connectez-vous")
+    expect(heading).to_be_focused()  # read out at once
     assert_accessible(page)
 
 

@@ -9,6 +9,7 @@ import re
 from fastapi.testclient import TestClient
 
 from app.members.service import get_member
+from app.web.render import dom_id
 from app.wiring.background import sync_once
 from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
@@ -64,10 +65,15 @@ def test_one_click_intention_with_htmx_and_without(
         headers={"HX-Request": "true"},
     )
     assert fragment.status_code == 200 and "<html" not in fragment.text
-    assert (
-        'role="status"' in fragment.text and "Enregistré : Contributeur (lots 2)" in fragment.text
+    # Said in the card's live region, which the page holds and the answer fills out of band.
+    region = f'id="st-{dom_id(NOTICE)}"'
+    assert f'<p role="status" {region}>' in web.get("/").text
+    assert f'<p {region} hx-swap-oob="innerHTML">Enregistré : Contributeur (lots 2)</p>' in (
+        fragment.text
     )
-    assert 'value="contributor" class="secondary"\n            aria-pressed="true"' in fragment.text
+    assert (
+        'value="contributor" aria-pressed="true" autofocus>' in fragment.text
+    )  # the focus stays on the button pressed
     plain = web.post(
         url,
         data={"csrf_token": csrf, "role": "declined", "next": f"/notices/{NOTICE}"},

@@ -46,6 +46,12 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], dict[str, Any], dict[str, st
         {},
         {},
     ),
+    # Nobody set the notice aside here: a member reaches the undo, which finds nothing.
+    ("POST", "/notices/{notice_id:path}/restore"): (
+        {**MEMBERS_ONLY, "other": 404, "self": 404, "lead": 404},
+        {},
+        {},
+    ),
     ("GET", "/groups/{group_id}"): (GROUP, {}, {}),
     ("GET", "/groups/{group_id}/notices/{notice_id:path}"): (GROUP, {}, {}),
     ("POST", "/groups/{group_id}/notices/{notice_id:path}/consortia"): (LEADS, {}, {}),

@@ -5,8 +5,8 @@ Domain calls: ``app.members.service.get_member`` and ``member_from_row``,
 member's feedback), ``app.notices.queries.notices_by_id`` (one query
 for the page's notices), ``get_notice`` and ``present``,
 ``app.intentions.service.member_intentions`` and the use case
-``app.intentions.usecases.declare_intention`` and ``app.feedback.usecases.record_feedback``
-(« pas pour moi »).
+``app.intentions.usecases.declare_intention``; « pas pour moi » and its undo are
+:mod:`app.web.pages.set_aside`.
 """
 
 from __future__ import annotations
@@ -19,17 +19,16 @@ from starlette.responses import RedirectResponse, Response
 
 from app.api.params import NoticeIdPath
 from app.api.value_params import check_value_range
-from app.feedback import usecases as feedback_usecases
 from app.feedback.service import ranked_with_feedback
 from app.intentions import service as intentions
 from app.intentions import usecases as intention_usecases
 from app.intentions.service import IntentionIn
-from app.members.feedback_examples import Verdict
 from app.members.service import get_member, member_from_row
 from app.notices.queries import get_notice, notices_by_id, present
 from app.web.deps import ContextDep, OptionalUser, PostedBy, member_id_of
-from app.web.errors import see_other
+from app.web.errors import local_path, see_other
 from app.web.i18n import language_of
+from app.web.pages.set_aside import JUST_SET_ASIDE, set_aside_notices, set_aside_since
 from app.web.render import render
 from app.web.views import (
     ROLES,
@@ -67,15 +66,20 @@ def home(
     q: Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")] = "",
     min_value: Annotated[str, Query(pattern=WHOLE_AMOUNT)] = "",
     max_value: Annotated[str, Query(pattern=WHOLE_AMOUNT)] = "",
+    set_aside: Annotated[str, Query(alias=JUST_SET_ASIDE, max_length=200)] = "",
 ) -> Response:
-    """The member's home; a welcome page before sign-in, the admin page for admins."""
+    """The member's home; a welcome page before sign-in, the admin page for admins.
+
+    After « pas pour moi » sent without JavaScript, ``set_aside`` names the notice: a
+    banner says it is set aside, with the form that undoes it.
+    """
     if user is None:
         return render(request, "welcome.html")
     if user.principal.member_id is None:
         return RedirectResponse("/admin", status_code=303)
-    # The first visit has no query string: open notices only, as the checkbox shows.
+    # Before the filter form is sent (it sends f): open notices only, as the checkbox shows.
     filters = HomeFilters(
-        open_only=bool(open_only) or not request.url.query,
+        open_only=bool(open_only) or "f" not in request.query_params,
         region=region.upper(),
         nature=nature,
         text=q.strip(),
@@ -126,6 +130,13 @@ def home(
             r.notice_id: Declared.of(r)
             for r in intentions.member_intentions(session=session, member_id=member_id) or []
         }
+        set_aside_count = len(set_aside_since(session, user.principal, member_id))
+        just_set_aside = (
+            set_aside_notices(session, user.principal, member_id, only=set_aside)
+            if set_aside
+            else []
+        )
+    here = request.url.remove_query_params(JUST_SET_ASIDE)
     return render(
         request,
         "home.html",
@@ -135,6 +146,9 @@ def home(
             "filters": filters,
             "declared": declared,
             "roles": ROLES,
+            "set_aside_count": set_aside_count,
+            "just_set_aside": just_set_aside[0] if just_set_aside else None,
+            "here": here.path + ("?" + here.query if here.query else ""),
         },
     )
 
@@ -172,30 +186,4 @@ def declare_intention(
             "_intention.html",
             {"notice": notice, "intention": saved, "roles": ROLES, "next": next_, "saved": True},
         )
-    target = next_ if next_.startswith("/") and not next_.startswith("//") else "/"
-    return see_other(target)
-
-
-@router.post("/notices/{notice_id:path}/not-for-me")
-def not_for_me(
-    request: Request,
-    notice_id: NoticeIdPath,
-    context: ContextDep,
-    user: PostedBy,
-    next_: Annotated[str, Form(alias="next", max_length=2000)] = "/",
-) -> Response:
-    """Mark a notice « pas pour moi »: it leaves the member's home, and ranks the rest."""
-    member_id = member_id_of(user)
-    with context.sessions() as session:
-        feedback_usecases.record_feedback(
-            session=session,
-            principal=user.principal,
-            member_id=member_id,
-            notice_id=notice_id,
-            verdict=Verdict.not_relevant,
-            now=datetime.now(UTC),
-        )
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "_not_for_me.html", {"notice_id": notice_id, "saved": True})
-    target = next_ if next_.startswith("/") and not next_.startswith("//") else "/"
-    return see_other(target)
+    return see_other(local_path(next_))

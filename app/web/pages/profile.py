@@ -2,10 +2,12 @@
 sell, preview the notices the edited profile would match before saving.
 
 Domain calls: ``app.members.service.get_member``, ``member_from_row`` and ``update_member``
-(as ``PATCH /api/members/{id}``), ``AppContext.matching.match_member`` for the preview,
+(as ``PATCH /api/members/{id}``), ``app.feedback.service.ranked_with_feedback`` with the
+stored member's ``app.members.feedback.member_examples`` for the preview (the home's ranking),
 ``app.notices.queries.notices_by_id`` and ``present`` for the previewed notices,
 ``app.matching.sells.member_sells`` for what the member sells when they declared nothing,
-``app.web.pages.digest.digest_form`` for the digest preferences shown on the same page.
+``app.web.pages.digest.digest_form`` for the digest preferences and
+``app.web.pages.set_aside.set_aside_notices`` for the notices set aside, shown on the same page.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from app.feedback.service import ranked_with_feedback
 from app.matching.sells import member_sells
+from app.members.feedback import member_examples
 from app.members.service import get_member, member_from_row
 from app.members.usecases import update_member
 from app.notices.queries import notices_by_id, present
 from app.web.deps import ContextDep, MemberDep, PostedBy, member_id_of
 from app.web.errors import see_other
 from app.web.pages.digest import digest_form
+from app.web.pages.home import SHOWN
+from app.web.pages.set_aside import SetAside, set_aside_notices
 from app.web.render import render
+from app.web.sessions import WebUser
 from app.web.views import nonempty
 from app.wiring.context import AppContext
 from models.errors import InvalidInputError, NotFoundError
@@ -115,20 +122,42 @@ def _edited(current: Member, form: ProfileForm) -> Member:
     return Member.model_validate(merged)
 
 
-def _matched(context: AppContext, member: Member) -> list[Notice]:
-    """What a profile matches now, best first (a preview uses its own cache key)."""
+def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Notice]:
+    """What a profile would show on « Pour moi » now, best first.
+
+    Ranked as the home ranks (its number of matches, open notices, re-ranked by the
+    member's stored verdicts and intentions), so a notice set aside stays out of the
+    preview. An edited profile gets its own id: the engine caches a member's embedded
+    units by id, and the edited profile must not evict the stored one.
+    """
     now = datetime.now(UTC)
-    preview = member.model_copy(update={"id": f"~preview:{member.id}"})
-    matches = context.matching.match_member(preview, now=now, limit=PREVIEWED)
+    profile = member.model_copy(update={"id": f"~preview:{member.id}"}) if edited else member
     with context.sessions() as session:
-        rows = notices_by_id(session, [m.notice_id for m in matches])
-    return [present(rows[m.notice_id], now=now) for m in matches if m.notice_id in rows]
+        ranked = ranked_with_feedback(
+            session,
+            context.matching,
+            context.index,
+            profile,
+            now=now,
+            limit=SHOWN,
+            examples=member_examples(session=session, member_id=member.id),
+        )
+        rows = notices_by_id(session, [item.match.notice_id for item in ranked])
+    shown = [item.match.notice_id for item in ranked if item.match.notice_id in rows]
+    return [present(rows[notice_id], now=now) for notice_id in shown[:PREVIEWED]]
+
+
+def _set_aside(context: AppContext, user: WebUser) -> list[SetAside]:
+    with context.sessions() as session:
+        return set_aside_notices(session, user.principal, member_id_of(user))
 
 
 def _page(
     request: Request,
     form: ProfileForm,
     *,
+    context: AppContext,
+    user: WebUser,
     member: Member,
     preview: list[Notice] | None = None,
     before: list[Notice] | None = None,
@@ -150,6 +179,7 @@ def _page(
             "natures": list(Nature),
             "inferred_sells": None if member.sells else sorted(member_sells(member)),
             "digest": digest_form(request, member) if not fragment else None,
+            "set_aside": _set_aside(context, user) if not fragment else [],
         },
         status_code=status_code,
     )
@@ -164,7 +194,9 @@ def profile(
 ) -> Response:
     """The profile form, filled with what is stored."""
     member = _current(context, member_id_of(user))
-    return _page(request, ProfileForm.of(member), member=member, saved=saved)
+    return _page(
+        request, ProfileForm.of(member), context=context, user=user, member=member, saved=saved
+    )
 
 
 def posted_form(
@@ -188,13 +220,23 @@ def preview(request: Request, context: ContextDep, user: PostedBy, form: PostedF
     try:
         edited = _edited(member, form)
     except (ValidationError, ValueError) as error:
-        return _page(request, form, member=member, preview=[], problems=_problems(error))
+        return _page(
+            request,
+            form,
+            context=context,
+            user=user,
+            member=member,
+            preview=[],
+            problems=_problems(error),
+        )
     return _page(
         request,
         form,
+        context=context,
+        user=user,
         member=member,
-        preview=_matched(context, edited),
-        before=_matched(context, member),
+        preview=_matched(context, edited, edited=True),
+        before=_matched(context, member, edited=False),
     )
 
 
@@ -210,5 +252,13 @@ def save(request: Request, context: ContextDep, user: PostedBy, form: PostedForm
                 session=session, principal=user.principal, member_id=member_id, update=update
             )
     except (ValidationError, InvalidInputError, ValueError) as error:
-        return _page(request, form, member=member, problems=_problems(error), status_code=422)
+        return _page(
+            request,
+            form,
+            context=context,
+            user=user,
+            member=member,
+            problems=_problems(error),
+            status_code=422,
+        )
     return see_other("/profile?saved=1")

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.core.db import transaction
 from app.web.deps import SESSION_COOKIE, ContextDep, PostedBy
-from app.web.errors import error_page, see_other
+from app.web.errors import error_page, local_path, see_other
 from app.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from app.web.render import render
 from app.web.sessions import close_session, open_session
@@ -63,17 +63,12 @@ def sign_out(request: Request, context: ContextDep, user: PostedBy) -> Response:
     return response
 
 
-def _local(target: str) -> str:
-    """Only paths of this site (never ``//other.host``) are followed."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
 @router.get("/lang/{language}")
 def switch_language(
     language: Annotated[str, Path(pattern="^(" + "|".join(LANGUAGES) + ")$")],
     next_: Annotated[str, Query(alias="next", max_length=2000)] = "/",
 ) -> Response:
     """Show every page in ``language`` from now on (a cookie), then go back."""
-    response = RedirectResponse(_local(next_), status_code=303)
+    response = RedirectResponse(local_path(next_), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", path="/")
     return response
