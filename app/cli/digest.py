@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import typer
 
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
+from app.cli.server_client import ServerUnavailable, post_to_server
 from app.core.db import transaction
 from app.digest import links
 from app.digest.feed_secrets import revoke_feed_secret, rotate_feed_secret
@@ -18,13 +19,14 @@ from app.digest.preferences import (
     save_preferences,
     subscription,
 )
-from app.digest.run import send_digests
+from app.digest.run import SendSummary, send_digests
 from app.members.service import get_member, member_from_row
+from app.wiring.context import AppContext
 
 INDEX_BUSY = (
-    "a running Cotender server owns the embedded index: no digest was composed (messages "
-    "already in the outbox were delivered); run digest send while it is stopped, or share "
-    "a Qdrant server (COTENDER_QDRANT_URL)"
+    "another Cotender process owns the embedded index and no running server composed the "
+    "digests ({why}): none was composed (messages already in the outbox were delivered); "
+    "run digest send again when it is done"
 )
 
 digest_app = typer.Typer(help="E-mail digests and feeds.", no_args_is_help=True)
@@ -40,12 +42,29 @@ def send_command(
 ) -> None:
     """Send the digests that are due, then anything an earlier run left in the outbox.
 
-    Exit code 0 when everything was delivered, 2 when a message was refused for good
-    (5xx), 3 when the SMTP server stayed unreachable (those messages go next run).
+    While ``cotender serve`` runs on the same data folder (it owns the embedded index),
+    the server composes the digests and this command delivers them. Exit code 0 when
+    everything was delivered, 2 when a message was refused for good (5xx), 3 when the
+    SMTP server stayed unreachable or the index was busy (those go next run).
     """
+    problems: list[str] = []
+
+    def on_server(context: AppContext) -> SendSummary:
+        body = {"member_id": member, "group_id": group, "dry_run": dry_run}
+        try:
+            return SendSummary.from_json(post_to_server(context, "/api/admin/digests", body))
+        except ServerUnavailable as error:
+            problems.append(str(error))
+            return SendSummary(dry_run=dry_run, index_locked=True)
+
     with open_context(verbose=verbose) as context:
         summary = send_digests(
-            context, now=datetime.now(UTC), member_id=member, group_id=group, dry_run=dry_run
+            context,
+            now=datetime.now(UTC),
+            member_id=member,
+            group_id=group,
+            dry_run=dry_run,
+            elsewhere=lambda: on_server(context),
         )
     if as_json:
         echo_json(summary.as_json())
@@ -55,7 +74,7 @@ def send_command(
         for message in summary.messages:
             typer.echo(f"  {message['to']}: {message['subject']}")
         if summary.index_locked:
-            typer.echo(INDEX_BUSY, err=True)
+            typer.echo(INDEX_BUSY.format(why="; ".join(problems)), err=True)
         if not dry_run:
             typer.echo(f"delivered {summary.sent} message(s) to {summary.delivered_to}")
         for problem in summary.failed + summary.deferred:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -93,6 +94,11 @@ class SendSummary:
             "messages": self.messages,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SendSummary:
+        """The summary another process sent as JSON (``as_json``)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
     @property
     def exit_code(self) -> int:
         """0 done; 2 a permanent failure; 3 to be done next run (SMTP outage, index busy)."""
@@ -160,7 +166,7 @@ def _due_recipients(
     return due, members, groups, summary
 
 
-def send_digests(
+def compose_digests(
     context: AppContext,
     *,
     now: datetime,
@@ -168,28 +174,57 @@ def send_digests(
     group_id: str | None = None,
     dry_run: bool = False,
 ) -> SendSummary:
-    """Compose every due digest into the outbox, then deliver the outbox."""
+    """Compose every due digest into the outbox (a dry run records nothing).
+
+    Raises ``IndexLockedError`` when a digest is due and another process owns the
+    embedded index: the running server composes them then (``POST /api/admin/digests``).
+    """
     due, members, groups, summary = _due_recipients(
         context, now=now, member_id=member_id, group_id=group_id
     )
     summary.dry_run = dry_run
-    if due:
-        with context.sessions() as session:
-            candidates = candidates_since(session, min(d.since for d in due), now)
-        try:
-            engine = context.matching
-        except IndexLockedError:  # a running server owns the embedded index: deliver only
-            summary.index_locked = True
-            due = []
-        else:
-            notices = [c.notice for c in candidates]
-            encoder = indexed_encoder(context.index, context.embedder, notices)
-            matcher = DigestMatcher(engine, candidates, encoder)
-            told = [d.member for d in due if d.member]
-            told += [members[m] for d in due if d.group for m in d.group.members if m in members]
-            _warm_contexts(engine, told, candidates)
-        for item in due:
-            _compose(context, matcher, item, members, groups, summary, now=now, dry_run=dry_run)
+    if not due:
+        return summary
+    engine = context.matching
+    engine.refresh()  # a server's catalog may predate the notices another process stored
+    with context.sessions() as session:
+        candidates = candidates_since(session, min(d.since for d in due), now)
+    notices = [c.notice for c in candidates]
+    encoder = indexed_encoder(context.index, context.embedder, notices)
+    matcher = DigestMatcher(engine, candidates, encoder)
+    told = [d.member for d in due if d.member]
+    told += [members[m] for d in due if d.group for m in d.group.members if m in members]
+    _warm_contexts(engine, told, candidates)
+    for item in due:
+        _compose(context, matcher, item, members, groups, summary, now=now, dry_run=dry_run)
+    return summary
+
+
+Composer = Callable[[], SendSummary]
+"""Composes the due digests where the index is when this process cannot open it."""
+
+
+def send_digests(
+    context: AppContext,
+    *,
+    now: datetime,
+    member_id: str | None = None,
+    group_id: str | None = None,
+    dry_run: bool = False,
+    elsewhere: Composer | None = None,
+) -> SendSummary:
+    """Compose every due digest into the outbox, then deliver the outbox.
+
+    When another process owns the embedded index, ``elsewhere`` composes them (the CLI
+    asks the running server); without it, or when it cannot, only the outbox is
+    delivered and the summary says ``index_locked``.
+    """
+    try:
+        summary = compose_digests(
+            context, now=now, member_id=member_id, group_id=group_id, dry_run=dry_run
+        )
+    except IndexLockedError:
+        summary = elsewhere() if elsewhere else SendSummary(dry_run=dry_run, index_locked=True)
     if dry_run:
         return summary
     recipients: set[str] | None = None
