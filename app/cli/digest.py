@@ -6,21 +6,12 @@ from datetime import UTC, datetime
 
 import typer
 
+from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.server_client import ServerUnavailable, post_to_server
-from app.core.db import transaction
-from app.digest import links
-from app.digest.feed_secrets import revoke_feed_secret, rotate_feed_secret
-from app.digest.preferences import (
-    Frequency,
-    Preferences,
-    member_recipient,
-    preferences_of,
-    save_preferences,
-    subscription,
-)
+from app.digest import usecases
+from app.digest.preferences import Frequency, Preferences
 from app.digest.run import SendSummary, send_digests
-from app.members.service import get_member, member_from_row
 from app.wiring.context import AppContext
 
 INDEX_BUSY = (
@@ -91,13 +82,10 @@ def preferences_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Show a member's digest preferences, or change them."""
-    with open_context() as context, transaction(context.sessions) as session:
-        row = get_member(session=session, member_id=member)
-        if row is None:
-            raise typer.BadParameter(f"member {member} not found", param_hint="--member")
-        current = preferences_of(
-            subscription(session, member_recipient(member)), member_from_row(row)
-        )
+    with open_context() as context, context.sessions() as session:
+        current = usecases.read_preferences(
+            session=session, principal=CLI_OPERATOR, member_id=member
+        ).preferences
         changes = {
             key: value
             for key, value in (
@@ -112,7 +100,9 @@ def preferences_command(
                 current = Preferences.model_validate({**current.model_dump(), **changes})
             except ValueError as error:
                 raise typer.BadParameter(str(error)) from None
-            save_preferences(session, member, current)
+            usecases.replace_preferences(
+                session=session, principal=CLI_OPERATOR, member_id=member, preferences=current
+            )
     if as_json:
         echo_json(current.model_dump(mode="json"))
     else:
@@ -126,20 +116,22 @@ def feed_command(
     revoke: bool = typer.Option(False, "--revoke", help="Stop the current feed URLs."),
 ) -> None:
     """Create (or replace) a member's secret calendar and Atom feed URLs, or revoke them."""
-    with open_context() as context, transaction(context.sessions) as session:
-        if get_member(session=session, member_id=member) is None:
-            raise typer.BadParameter(f"member {member} not found", param_hint="--member")
-        settings = context.settings
+    with open_context() as context, context.sessions() as session:
         if revoke:
-            done = revoke_feed_secret(session, member)
+            done = usecases.revoke_feed_urls(
+                session=session, principal=CLI_OPERATOR, member_id=member
+            )
             typer.echo("feed URLs revoked" if done else "no feed URLs to revoke")
             return
-        secret = rotate_feed_secret(
-            session,
-            member,
+        settings = context.settings
+        urls = usecases.create_feed_urls(
+            session=session,
+            principal=CLI_OPERATOR,
+            member_id=member,
             secret_key=settings.secret_key.get_secret_value(),
+            public_url=settings.public_url,
             now=datetime.now(UTC),
         )
-    for kind, url in links.feed_urls(settings.public_url, secret).items():
+    for kind, url in urls.items():
         typer.echo(f"{kind}: {url}")
     typer.echo("(shown once; run again to replace them, --revoke to stop them)")
