@@ -33,11 +33,17 @@ SCROLL_CHUNK = 500
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A notice that may be new to someone: the notice, its stored document, when first stored."""
+class StoredNotice:
+    """A notice as stored (its document keeps fields the model may not know, e.g. value)."""
 
     notice: Notice
     document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Candidate(StoredNotice):
+    """A notice that may be new to someone, and when it was first stored."""
+
     stored_at: datetime
 
 
