@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.api.routes import (
     admin,
     consortia,
+    digests,
     drafts,
     feedback,
     groups,
@@ -30,5 +31,6 @@ api_router.include_router(consortia.router)
 api_router.include_router(drafts.router)
 api_router.include_router(feedback.router)
 api_router.include_router(admin.router)
+api_router.include_router(digests.router)
 api_router.include_router(preferences.router)
 api_router.include_router(subscriptions.router)

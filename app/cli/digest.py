@@ -6,25 +6,18 @@ from datetime import UTC, datetime
 
 import typer
 
+from app.auth.principal import CLI_OPERATOR
 from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
-from app.core.db import transaction
-from app.digest import links
-from app.digest.feed_secrets import revoke_feed_secret, rotate_feed_secret
-from app.digest.preferences import (
-    Frequency,
-    Preferences,
-    member_recipient,
-    preferences_of,
-    save_preferences,
-    subscription,
-)
-from app.digest.run import send_digests
-from app.members.service import get_member, member_from_row
+from app.cli.server_client import ServerUnavailable, post_to_server
+from app.digest import usecases
+from app.digest.preferences import Frequency, Preferences
+from app.digest.run import SendSummary, send_digests
+from app.wiring.context import AppContext
 
 INDEX_BUSY = (
-    "a running Cotender server owns the embedded index: no digest was composed (messages "
-    "already in the outbox were delivered); run digest send while it is stopped, or share "
-    "a Qdrant server (COTENDER_QDRANT_URL)"
+    "another Cotender process owns the embedded index and no running server composed the "
+    "digests ({why}): none was composed (messages already in the outbox were delivered); "
+    "run digest send again when it is done"
 )
 
 digest_app = typer.Typer(help="E-mail digests and feeds.", no_args_is_help=True)
@@ -40,12 +33,29 @@ def send_command(
 ) -> None:
     """Send the digests that are due, then anything an earlier run left in the outbox.
 
-    Exit code 0 when everything was delivered, 2 when a message was refused for good
-    (5xx), 3 when the SMTP server stayed unreachable (those messages go next run).
+    While ``cotender serve`` runs on the same data folder (it owns the embedded index),
+    the server composes the digests and this command delivers them. Exit code 0 when
+    everything was delivered, 2 when a message was refused for good (5xx), 3 when the
+    SMTP server stayed unreachable or the index was busy (those go next run).
     """
+    problems: list[str] = []
+
+    def on_server(context: AppContext) -> SendSummary:
+        body = {"member_id": member, "group_id": group, "dry_run": dry_run}
+        try:
+            return SendSummary.from_json(post_to_server(context, "/api/admin/digests", body))
+        except ServerUnavailable as error:
+            problems.append(str(error))
+            return SendSummary(dry_run=dry_run, index_locked=True)
+
     with open_context(verbose=verbose) as context:
         summary = send_digests(
-            context, now=datetime.now(UTC), member_id=member, group_id=group, dry_run=dry_run
+            context,
+            now=datetime.now(UTC),
+            member_id=member,
+            group_id=group,
+            dry_run=dry_run,
+            elsewhere=lambda: on_server(context),
         )
     if as_json:
         echo_json(summary.as_json())
@@ -55,7 +65,7 @@ def send_command(
         for message in summary.messages:
             typer.echo(f"  {message['to']}: {message['subject']}")
         if summary.index_locked:
-            typer.echo(INDEX_BUSY, err=True)
+            typer.echo(INDEX_BUSY.format(why="; ".join(problems)), err=True)
         if not dry_run:
             typer.echo(f"delivered {summary.sent} message(s) to {summary.delivered_to}")
         for problem in summary.failed + summary.deferred:
@@ -72,13 +82,10 @@ def preferences_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Show a member's digest preferences, or change them."""
-    with open_context() as context, transaction(context.sessions) as session:
-        row = get_member(session=session, member_id=member)
-        if row is None:
-            raise typer.BadParameter(f"member {member} not found", param_hint="--member")
-        current = preferences_of(
-            subscription(session, member_recipient(member)), member_from_row(row)
-        )
+    with open_context() as context, context.sessions() as session:
+        current = usecases.read_preferences(
+            session=session, principal=CLI_OPERATOR, member_id=member
+        ).preferences
         changes = {
             key: value
             for key, value in (
@@ -93,7 +100,9 @@ def preferences_command(
                 current = Preferences.model_validate({**current.model_dump(), **changes})
             except ValueError as error:
                 raise typer.BadParameter(str(error)) from None
-            save_preferences(session, member, current)
+            usecases.replace_preferences(
+                session=session, principal=CLI_OPERATOR, member_id=member, preferences=current
+            )
     if as_json:
         echo_json(current.model_dump(mode="json"))
     else:
@@ -107,20 +116,22 @@ def feed_command(
     revoke: bool = typer.Option(False, "--revoke", help="Stop the current feed URLs."),
 ) -> None:
     """Create (or replace) a member's secret calendar and Atom feed URLs, or revoke them."""
-    with open_context() as context, transaction(context.sessions) as session:
-        if get_member(session=session, member_id=member) is None:
-            raise typer.BadParameter(f"member {member} not found", param_hint="--member")
-        settings = context.settings
+    with open_context() as context, context.sessions() as session:
         if revoke:
-            done = revoke_feed_secret(session, member)
+            done = usecases.revoke_feed_urls(
+                session=session, principal=CLI_OPERATOR, member_id=member
+            )
             typer.echo("feed URLs revoked" if done else "no feed URLs to revoke")
             return
-        secret = rotate_feed_secret(
-            session,
-            member,
+        settings = context.settings
+        urls = usecases.create_feed_urls(
+            session=session,
+            principal=CLI_OPERATOR,
+            member_id=member,
             secret_key=settings.secret_key.get_secret_value(),
+            public_url=settings.public_url,
             now=datetime.now(UTC),
         )
-    for kind, url in links.feed_urls(settings.public_url, secret).items():
+    for kind, url in urls.items():
         typer.echo(f"{kind}: {url}")
     typer.echo("(shown once; run again to replace them, --revoke to stop them)")

@@ -12,6 +12,7 @@ from app.core.config import get_settings
 from app.core.logging import configure_logging
 from app.demo import bundled_notice_files, demo_people
 from app.main import create_app
+from app.wiring.server_address import remove_server_address, write_server_address
 
 
 def serve_command(
@@ -19,10 +20,14 @@ def serve_command(
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     verbose: bool = VerboseOption,
 ) -> None:
-    """Serve the HTTP API."""
+    """Serve the HTTP API (and tell the data folder's other commands where: ``digest send``)."""
     settings = get_settings()
     configure_logging("INFO" if verbose else settings.log_level)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    write_server_address(settings, host=host, port=port)
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        remove_server_address(settings)
 
 
 def demo_command(

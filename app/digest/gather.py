@@ -7,9 +7,7 @@ Reads only; what telling the digest records (items, snapshots) is returned in th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +26,7 @@ from app.digest.content import (
 )
 from app.digest.labels import labels_for
 from app.digest.preferences import PERIODS, Frequency, Preferences, member_recipient
-from app.digest.selection import Candidate, DigestMatcher
+from app.digest.selection import Candidate, DigestMatcher, StoredNotice
 from app.digest.steps import due_steps
 from models.group import Group
 from models.member import Member
@@ -45,14 +43,6 @@ MAX_NEW = 20
 """New notices listed in one e-mail; the others are counted and on the member's page."""
 CLOSING_DAYS = 7
 WORKING_ROLES = ("lead", "contributor", "interested")
-
-
-@dataclass(frozen=True)
-class StoredNotice:
-    """A notice as stored (its document keeps fields the model may not know, e.g. value)."""
-
-    notice: Notice
-    document: dict[str, Any]
 
 
 def candidates_since(session: Session, since: datetime, now: datetime) -> list[Candidate]:
@@ -144,9 +134,11 @@ def gather_member(
         for row in session.scalars(select(IntentionRow).where(IntentionRow.member_id == member.id))
         if row.role in WORKING_ROLES
     }
-    known = matcher.candidates
-    stored = {i: StoredNotice(known[i].notice, known[i].document) for i in known}
-    stored.update(stored_notices(session, [i for i in working if i not in known]))
+    known = matcher.candidates  # a copy of the mapping, not of its notices: once per member
+    stored: dict[str, StoredNotice] = {
+        **known,
+        **stored_notices(session, [i for i in working if i not in known]),
+    }
     for match in fits[:MAX_NEW]:
         notice = stored[match.notice_id]
         lot = next((lot for lot in notice.notice.lots if lot.id == match.lot), None)

@@ -33,11 +33,17 @@ SCROLL_CHUNK = 500
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A notice that may be new to someone: the notice, its stored document, when first stored."""
+class StoredNotice:
+    """A notice as stored (its document keeps fields the model may not know, e.g. value)."""
 
     notice: Notice
     document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Candidate(StoredNotice):
+    """A notice that may be new to someone, and when it was first stored."""
+
     stored_at: datetime
 
 
@@ -66,16 +72,34 @@ def indexed_encoder(index: VectorIndex, embedder: Embedder, notices: Sequence[No
 
 
 class DigestMatcher:
-    """Scores one set of candidate notices for as many members as asked."""
+    """Scores one set of candidate notices for as many members as asked.
+
+    Every member's scores over the whole night come from one :func:`score_targets`
+    (array operations over the batch); reasons, filters and the ranking cost a Python
+    loop per target, so :func:`rank_notices` is asked only about the few notices that
+    can reach the member's threshold, in a batch of just those (split and vectors
+    kept from the night's batch). Each target's signals depend on that target alone
+    (its passages, its BM25 row in the catalog, its codes against the member's
+    profile), so the smaller batch gives the same scores.
+    """
 
     def __init__(
         self, engine: MatchingEngine, candidates: Sequence[Candidate], encoder: Embedder
     ) -> None:
         self._engine = engine
-        self._stored_at = {c.notice.id: c.stored_at for c in candidates}
+        self._encoder = encoder
         self.candidates = {c.notice.id: c for c in candidates}
+        self._stored_at = np.asarray([c.stored_at.timestamp() for c in candidates])
+        self._split = [notice_passages(c.notice) for c in candidates]
         self._batch: NoticeBatch | None = (
-            build_batch([c.notice for c in candidates], encoder) if candidates else None
+            build_batch([c.notice for c in candidates], encoder, split=self._split)
+            if candidates
+            else None
+        )
+        self._target_notice = (
+            np.asarray([n for n, _ in self._batch.targets], dtype=np.int64)
+            if self._batch
+            else np.zeros(0, dtype=np.int64)
         )
 
     def matches(
@@ -98,25 +122,18 @@ class DigestMatcher:
         evidence, context = engine.evidence(member), engine.context(member)
         lexical = engine.catalog().lexical
         score = score_targets(evidence, batch, lexical, weights, context).score
-        # Reasons cost far more than scores: ask for as many matches as can reach the
-        # threshold (most members have a handful of the night's notices, often none).
-        above = np.flatnonzero(score >= threshold)
-        reachable = len(above) if per_lot else len({batch.targets[t][0] for t in above})
-        if not reachable:
+        reaching = np.unique(self._target_notice[score >= threshold])
+        if since is not None:
+            reaching = reaching[self._stored_at[reaching] > since.timestamp()]
+        if not reaching.size:
             return []
-        ranked = rank_notices(
-            evidence,
-            batch,
-            lexical,
-            weights,
-            context=context,
-            now=now,
-            per_lot=per_lot,
-            limit=reachable,
+        chosen = [int(n) for n in reaching]
+        fits = build_batch(
+            [batch.notices[n] for n in chosen],
+            self._encoder,
+            split=[self._split[n] for n in chosen],
         )
-        return [
-            match
-            for match in ranked
-            if match.score >= threshold
-            and (since is None or self._stored_at[match.notice_id] > since)
-        ]
+        ranked = rank_notices(
+            evidence, fits, lexical, weights, context=context, now=now, per_lot=per_lot
+        )
+        return [match for match in ranked if match.score >= threshold]

@@ -70,9 +70,24 @@ def tokens(text: str) -> list[str]:
     return [t for t in fold_words(text) if t not in STOPWORDS and len(t) > 1]
 
 
+SHORT_FIELD = 300
+"""Fields up to this many characters (titles, CPV labels) have their terms memoised."""
+
+
 def document_terms(text: str, language: str | None) -> list[str]:
     """Index terms of a document field: tokens stemmed in the field's language."""
+    if len(text) <= SHORT_FIELD:
+        return list(_short_field_terms(text, language or "fr"))
     return list(_stemmer(language or "fr").stemWords(tokens(text)))
+
+
+@lru_cache(maxsize=32_768)
+def _short_field_terms(text: str, language: str) -> tuple[str, ...]:
+    # Building the catalog analyses the same short fields again and again: every
+    # target repeats its codes' CPV labels in two languages, every lot its notice's
+    # title. Descriptions are not kept: long and seldom repeated, they would hold
+    # memory for nothing.
+    return tuple(_stemmer(language).stemWords(tokens(text)))
 
 
 def query_variants(text: str) -> dict[tuple[str, ...], int]:

@@ -138,6 +138,7 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/api/members"): Cell(ADMIN_ONLY),
     ("GET", "/api/admin/runs"): Cell(ADMIN_ONLY),
     ("GET", "/api/admin/quarantine"): Cell(ADMIN_ONLY),
+    ("POST", "/api/admin/digests"): Cell(ADMIN_ONLY, body=lambda _c, _a: {"dry_run": True}),
     ("GET", "/api/members/{member_id}"): Cell(SELF_OR_ADMIN),
     ("PATCH", "/api/members/{member_id}"): Cell(
         SELF_OR_ADMIN, body=lambda _c, _a: {"day_rate_eur": 555}

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.api.deps import ContextDep, CurrentPrincipal, NowDep, SessionDep
 from app.api.params import MemberIdPath
-from app.auth import policy
-from app.auth.policy import require
-from app.digest import links
-from app.digest.feed_secrets import revoke_feed_secret, rotate_feed_secret
-from app.digest.preferences import (
-    Preferences,
-    member_recipient,
-    preferences_of,
-    save_preferences,
-    subscription,
-)
-from app.members.service import get_member, member_from_row
-from models.schema import DigestSubscriptionRow
+from app.digest import usecases
+from app.digest.preferences import Preferences
+from app.digest.usecases import DigestSettings
 
 router = APIRouter(prefix="/api/members/{member_id}/preferences", tags=["preferences"])
 
@@ -47,9 +37,10 @@ class FeedUrls(BaseModel):
     atom: str
 
 
-def _public(row: DigestSubscriptionRow | None, preferences: Preferences) -> PreferencesPublic:
+def _public(found: DigestSettings) -> PreferencesPublic:
+    row = found.stored
     return PreferencesPublic(
-        **preferences.model_dump(),
+        **found.preferences.model_dump(),
         last_digest_at=row.last_digest_at if row else None,
         feeds=FeedState(
             active=bool(row and row.feed_secret_hash),
@@ -58,22 +49,14 @@ def _public(row: DigestSubscriptionRow | None, preferences: Preferences) -> Pref
     )
 
 
-def _member_or_404(session: SessionDep, member_id: str) -> None:
-    if get_member(session=session, member_id=member_id) is None:
-        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
-
-
 @router.get("", response_model=PreferencesPublic)
 def read_preferences(
     member_id: MemberIdPath, principal: CurrentPrincipal, session: SessionDep
 ) -> PreferencesPublic:
     """Retrieve a member's digest preferences (defaults until they set some)."""
-    require(policy.can_read_member(principal, member_id))
-    row = get_member(session=session, member_id=member_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"member {member_id} not found")
-    stored = subscription(session, member_recipient(member_id))
-    return _public(stored, preferences_of(stored, member_from_row(row)))
+    return _public(
+        usecases.read_preferences(session=session, principal=principal, member_id=member_id)
+    )
 
 
 @router.put("", response_model=PreferencesPublic)
@@ -84,11 +67,10 @@ def replace_preferences(
     session: SessionDep,
 ) -> PreferencesPublic:
     """Set a member's frequency (daily, weekly, off), threshold and language (fr, en)."""
-    require(policy.can_edit_member(principal, member_id))
-    _member_or_404(session, member_id)
-    save_preferences(session, member_id, preferences)
-    session.commit()
-    return _public(subscription(session, member_recipient(member_id)), preferences)
+    saved = usecases.replace_preferences(
+        session=session, principal=principal, member_id=member_id, preferences=preferences
+    )
+    return _public(saved)
 
 
 @router.post("/feeds", response_model=FeedUrls, status_code=201)
@@ -100,14 +82,16 @@ def create_feed_urls(
     now: NowDep,
 ) -> FeedUrls:
     """Create the member's secret calendar and Atom URLs (replacing any earlier ones)."""
-    require(policy.can_edit_member(principal, member_id))
-    _member_or_404(session, member_id)
     settings = context.settings
-    secret = rotate_feed_secret(
-        session, member_id, secret_key=settings.secret_key.get_secret_value(), now=now
+    urls = usecases.create_feed_urls(
+        session=session,
+        principal=principal,
+        member_id=member_id,
+        secret_key=settings.secret_key.get_secret_value(),
+        public_url=settings.public_url,
+        now=now,
     )
-    session.commit()
-    return FeedUrls(**links.feed_urls(settings.public_url, secret))
+    return FeedUrls(**urls)
 
 
 @router.delete("/feeds", status_code=204)
@@ -115,7 +99,4 @@ def revoke_feed_urls(
     member_id: MemberIdPath, principal: CurrentPrincipal, session: SessionDep
 ) -> None:
     """Revoke the member's feed URLs."""
-    require(policy.can_edit_member(principal, member_id))
-    _member_or_404(session, member_id)
-    revoke_feed_secret(session, member_id)
-    session.commit()
+    usecases.revoke_feed_urls(session=session, principal=principal, member_id=member_id)

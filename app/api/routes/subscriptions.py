@@ -11,18 +11,15 @@ from __future__ import annotations
 from html import escape
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import ContextDep, MatchingDep, NowDep, SessionDep
-from app.digest import links
-from app.digest.feed_secrets import feed_member
+from app.digest import links, usecases
 from app.digest.feeds import calendar_items, render_atom, render_calendar
 from app.digest.labels import labels_for
-from app.digest.preferences import member_recipient, preferences_of, subscription, unsubscribe
-from app.members.service import get_member, member_from_row
+from app.digest.preferences import member_recipient, preferences_of, subscription
 from models.member import Member
-from models.schema import GroupRow, MemberRow
 
 router = APIRouter(tags=["subscriptions"])
 
@@ -30,19 +27,8 @@ TokenPath = Annotated[str, Path(min_length=10, max_length=400, pattern=r"^[A-Za-
 SecretPath = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-def _recipient(context: ContextDep, token: str) -> str:
-    recipient = links.read_unsubscribe_token(context.settings.secret_key.get_secret_value(), token)
-    if recipient is None:
-        raise HTTPException(status_code=404, detail="unknown unsubscribe link")
-    return recipient
-
-
-def _language(session: SessionDep, recipient: str) -> str:
-    kind, _, key = recipient.partition(":")
-    row = get_member(session=session, member_id=key) if kind == "member" else None
-    if row is None:
-        return "fr"
-    return preferences_of(subscription(session, recipient), member_from_row(row)).language
+def _secret_key(context: ContextDep) -> str:
+    return context.settings.secret_key.get_secret_value()
 
 
 def _page(language: str, body: str) -> HTMLResponse:
@@ -55,7 +41,8 @@ def _page(language: str, body: str) -> HTMLResponse:
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
 def confirm_unsubscribe(token: TokenPath, context: ContextDep, session: SessionDep) -> HTMLResponse:
     """The page of an unsubscribe link: one button that unsubscribes."""
-    language = _language(session, _recipient(context, token))
+    recipient = usecases.link_recipient(secret_key=_secret_key(context), token=token)
+    language = usecases.recipient_language(session, recipient)
     labels = labels_for(language)
     return _page(
         language,
@@ -71,25 +58,14 @@ def one_click_unsubscribe(
     token: TokenPath, context: ContextDep, session: SessionDep
 ) -> HTMLResponse:
     """Unsubscribe (RFC 8058 one-click POST, or the page's button); idempotent."""
-    recipient = _recipient(context, token)
-    kind, _, key = recipient.partition(":")
-    owner = session.get(MemberRow if kind == "member" else GroupRow, key)
-    if owner is None:  # signed, but the member or group was deleted since
-        raise HTTPException(status_code=404, detail="unknown unsubscribe link")
-    language = _language(session, recipient)
-    unsubscribe(session, recipient)
-    session.commit()
+    language = usecases.unsubscribe_by_link(
+        session=session, secret_key=_secret_key(context), token=token
+    )
     return _page(language, f"<p>{escape(labels_for(language).unsubscribed_page)}</p>")
 
 
 def _feed_owner(context: ContextDep, session: SessionDep, secret: str) -> Member:
-    member_id = feed_member(
-        session, secret, secret_key=context.settings.secret_key.get_secret_value()
-    )
-    row = get_member(session=session, member_id=member_id) if member_id else None
-    if row is None:
-        raise HTTPException(status_code=404, detail="unknown or revoked feed")
-    return member_from_row(row)
+    return usecases.feed_owner(session=session, secret_key=_secret_key(context), secret=secret)
 
 
 @router.get("/feeds/{secret}/calendar.ics")

@@ -1,0 +1,46 @@
+"""The night's notices scored in one batch give each member what their match list gives."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.digest.gather import candidates_since
+from app.digest.selection import DigestMatcher, indexed_encoder
+from app.members.service import list_all_members, member_from_row
+from app.wiring.context import AppContext
+from tests.digest.scenario import build_store, now_utc
+
+
+@pytest.mark.parametrize("per_lot", [False, True])
+def test_a_new_notice_scores_what_the_members_match_list_gives_it(
+    context: AppContext, tmp_path: Path, per_lot: bool
+) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    with context.sessions() as session:
+        candidates = candidates_since(session, now - timedelta(days=1), now)
+        members = [member_from_row(row) for row in list_all_members(session=session)]
+    engine = context.matching
+    notices = [c.notice for c in candidates]
+    matcher = DigestMatcher(
+        engine, candidates, indexed_encoder(context.index, context.embedder, notices)
+    )
+    compared = 0
+    for member in members:
+        listed = {
+            (m.notice_id, m.lot): m.score
+            for m in engine.match_member(member, now=now, limit=len(candidates))
+        }
+        low = min(listed.values()) if listed else 0.0
+        told = matcher.matches(member, now=now, threshold=low, per_lot=per_lot)
+        assert [m.score for m in told] == sorted((m.score for m in told), reverse=True)
+        scored = {(m.notice_id, m.lot): m.score for m in told}
+        if not per_lot:  # one match per notice, its best target: the list's
+            assert len(scored) == len({notice_id for notice_id, _ in scored})
+        for target, score in listed.items():
+            assert scored.get(target) == pytest.approx(score, abs=1e-6), (member.id, target)
+            compared += 1
+    assert compared > 100  # the members' lists overlap the night's notices for real
