@@ -176,13 +176,13 @@ def test_forms_work_without_javascript_and_refuse_a_missing_csrf_token(
         no_js.close()
 
 
-def test_lead_goes_from_the_board_to_a_downloaded_docx_draft(
+def test_lead_goes_from_pour_moi_to_a_downloaded_docx_draft(
     page: Any, site: tuple[str, AppContext]
 ) -> None:
-    base_url, _ = site
     expect = playwright_api.expect
     sign_in(page, site, "m-studies")
-    page.goto(f"{base_url}/notices/{NOTICE}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pour moi")
+    page.locator(f'article.card h2 a[href="/notices/{NOTICE}"]').click()
     expect(
         page.get_by_text("Membres de vos groupes qui correspondent le mieux").first
     ).to_be_visible()
