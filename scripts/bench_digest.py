@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -146,18 +145,54 @@ def forget_digests(folder: Path, members: list[Member]) -> None:
         context.close()
 
 
+PEAK_POLL_SECONDS = 0.1
+"""How often a child's peak RSS is read while it runs (its VmHWM only grows)."""
+
+
+def run_measured(
+    command: list[str], *, env: dict[str, str], cwd: Path
+) -> tuple[float, subprocess.CompletedProcess[str], float]:
+    """Run ``command``: wall-clock seconds, its outcome, and its own peak RSS in MiB.
+
+    ``getrusage(RUSAGE_CHILDREN)`` does not measure a child: on Linux, exec keeps in the
+    child's peak the high-water mark of the address space it replaces, the copy of this
+    process at the fork, so a tiny child of a 2 GB parent "peaks" at 2 GB. The child's
+    ``VmHWM``, read while it runs, is the peak of its own address space since exec
+    (``Popen`` returns once the child has exec'd). Read every ``PEAK_POLL_SECONDS``: made
+    for runs of seconds to minutes, whose growth in their last tenth of a second is missed.
+    """
+    start = time.perf_counter()
+    peak = 0.0
+    with subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        while True:
+            try:
+                peak = max(peak, memory_mb(child.pid).get("VmHWM", 0.0))
+            except OSError:  # exited between two reads
+                pass
+            try:
+                out, err = child.communicate(timeout=PEAK_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    seconds = time.perf_counter() - start
+    done = subprocess.CompletedProcess(command, child.returncode, out, err)
+    return seconds, done, peak
+
+
 def run_digests(folder: Path) -> tuple[float, dict[str, object], float]:
     """``digest send`` in its own process: seconds, its JSON summary, its peak RSS in MiB."""
     env = environment(folder)
     env["COTENDER_PUBLIC_URL"] = "http://127.0.0.1:8000"
-    start = time.perf_counter()
-    done = subprocess.run(
-        [*PYTHON, "digest", "send", "--json"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - start
+    seconds, done, peak = run_measured([*PYTHON, "digest", "send", "--json"], env=env, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"digest send failed ({done.returncode}): {done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, json.loads(done.stdout), peak
 
 
