@@ -9,7 +9,8 @@ run tells the members the same night's notices.
 1. A store of ``--size`` notices (default 100,000) built with ``scripts/bench_matching.py``'s
    building blocks (imported, not copied): the devset ingested and indexed with the real
    ``use`` model, then notices recombined from it, indexed with the devset's vectors looked
-   up. The last ``--new`` notices stored (default 1,000) play a night's ingestion.
+   up. The notices are dated ``--new`` a night (default 1,000): the last ones stored play
+   tonight's ingestion, the others earlier nights'.
 2. ``--members`` members (default 1,000), each three expertise statements drawn (seeded)
    from the sample members' statements, an e-mail address and a first digest due since just
    before the night's notices.
@@ -67,7 +68,7 @@ from app.auth.tokens import create_token  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import transaction  # noqa: E402
 from app.digest.outbox import mark_digested  # noqa: E402
-from app.digest.preferences import Frequency, member_recipient  # noqa: E402
+from app.digest.preferences import Frequency, group_recipient, member_recipient  # noqa: E402
 from app.members.service import save_member  # noqa: E402
 from app.search.embedder import load_embedder  # noqa: E402
 from app.wiring.context import AppContext  # noqa: E402
@@ -76,6 +77,7 @@ from models.schema import (  # noqa: E402
     DigestItemRow,
     DigestMessageRow,
     DigestSnapshotRow,
+    GroupRow,
     NoticeRow,
 )
 
@@ -105,20 +107,23 @@ def recombined_members(count: int, seed: int = SEED) -> list[Member]:
 def add_members(folder: Path, members: list[Member], new: int) -> None:
     """Store the members; only the last ``new`` notices are newer than their last digest.
 
-    The store was built in minutes: every notice but the night's is dated two days back,
-    as if stored by earlier nights.
+    The store was built in minutes: the notices are dated as if ``new`` had been stored
+    each night, the last ``new`` tonight, the ``new`` before them a day earlier, and so
+    on back (100 nights for 100k notices). A weekly group digest thus sees a week of
+    notices, as it would on a store that grew night by night.
     """
     context = AppContext.open(Settings(data_dir=folder))
     try:
         now = datetime.now(UTC)
         with transaction(context.sessions) as session:
-            night = select(NoticeRow.id).order_by(NoticeRow.created_at.desc(), NoticeRow.id)
-            recent = list(session.scalars(night.limit(new)))
-            session.execute(
-                update(NoticeRow)
-                .where(NoticeRow.id.not_in(recent))
-                .values(created_at=now - timedelta(days=2))
-            )
+            latest = select(NoticeRow.id).order_by(NoticeRow.created_at.desc(), NoticeRow.id)
+            ids = list(session.scalars(latest))
+            for night, start in enumerate(range(0, len(ids), new)):
+                session.execute(
+                    update(NoticeRow)
+                    .where(NoticeRow.id.in_(ids[start : start + new]))
+                    .values(created_at=now - timedelta(days=night, minutes=5))
+                )
             for member in members:
                 save_member(session=session, member=member)
     finally:
@@ -127,10 +132,15 @@ def add_members(folder: Path, members: list[Member], new: int) -> None:
 
 
 def forget_digests(folder: Path, members: list[Member]) -> None:
-    """Every member's last digest a day ago, and nothing told yet (each run tells the same)."""
+    """Members' last digest a day ago, groups' a week ago, nothing told yet.
+
+    Each run then tells the same: every member last night's notices, and the sample
+    group (its mailing list) its weekly digest of the week's notices.
+    """
     context = AppContext.open(Settings(data_dir=folder))
     shutil.rmtree(context.settings.outbox_dir, ignore_errors=True)
     try:
+        now = datetime.now(UTC)
         with transaction(context.sessions) as session:
             for table in (DigestItemRow, DigestSnapshotRow, DigestMessageRow):
                 session.execute(delete(table))
@@ -139,7 +149,14 @@ def forget_digests(folder: Path, members: list[Member]) -> None:
                     session,
                     member_recipient(member.id),
                     frequency=Frequency.daily,
-                    now=datetime.now(UTC) - timedelta(days=1),
+                    now=now - timedelta(days=1),
+                )
+            for group_id in session.scalars(select(GroupRow.id)):
+                mark_digested(
+                    session,
+                    group_recipient(group_id),
+                    frequency=Frequency.weekly,
+                    now=now - timedelta(days=7),
                 )
     finally:
         context.close()

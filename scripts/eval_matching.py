@@ -265,8 +265,7 @@ def dense_profile_baseline(p: Prepared) -> Callable[[Member], list[str]]:
 
     def rank(member: Member) -> list[str]:
         vector = p.encoder.encode([p.evidence[member.id].query])[0]
-        best = np.full(len(p.batch.targets), -1.0, dtype=np.float32)
-        np.maximum.at(best, p.batch.pair_target, (p.batch.vectors @ vector)[p.batch.pair_passage])
+        best = p.batch.target_maxima((p.batch.unique_vectors @ vector)[:, None])[:, 0]
         return ranked_by(best[whole], ids)
 
     return rank

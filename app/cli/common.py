@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
 from app.wiring.context import AppContext
 from models.errors import CotenderError, InvalidInputError
@@ -44,13 +44,16 @@ def reported_errors(options: Mapping[str, str] | None = None) -> Iterator[None]:
 
 @contextmanager
 def open_context(
-    *, verbose: bool = False, options: Mapping[str, str] | None = None
+    *,
+    verbose: bool = False,
+    options: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
 ) -> Iterator[AppContext]:
     """Configure logging and open the store for one command, reporting its refusals.
 
-    ``options``: see :func:`reported_errors`.
+    ``options``: see :func:`reported_errors`; ``settings`` default to the process's.
     """
-    settings = get_settings()
+    settings = settings or get_settings()
     configure_logging("INFO" if verbose else settings.log_level)
     context = AppContext.open(settings)
     try:

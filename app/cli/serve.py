@@ -8,7 +8,7 @@ import uvicorn
 from app.cli.common import VerboseOption, open_context
 from app.cli.index import LOCKED, sync_index
 from app.cli.ingest import ingest_paths
-from app.core.config import get_settings
+from app.core.config import bound_to, get_settings
 from app.core.logging import configure_logging
 from app.demo import bundled_notice_files, demo_people
 from app.main import create_app
@@ -21,7 +21,7 @@ def serve_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """Serve the HTTP API (and tell the data folder's other commands where: ``digest send``)."""
-    settings = get_settings()
+    settings = bound_to(get_settings(), host, port)
     configure_logging("INFO" if verbose else settings.log_level)
     write_server_address(settings, host=host, port=port)
     try:
@@ -37,7 +37,8 @@ def demo_command(
     verbose: bool = VerboseOption,
 ) -> None:
     """Load the bundled real notices, sample members and group, then serve the API."""
-    with open_context(verbose=verbose) as context:
+    settings = bound_to(get_settings(), host, port)  # the sign-in links name this server
+    with open_context(verbose=verbose, settings=settings) as context:
         summary, unreadable = ingest_paths(context, bundled_notice_files())
         people = demo_people(context)
         indexed = sync_index(context)

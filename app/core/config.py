@@ -89,6 +89,22 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
 
+def bound_to(settings: Settings, host: str, port: int) -> Settings:
+    """The settings of a server listening on ``host:port``: its links point there.
+
+    Sign-in links, digests and feeds name ``public_url``; left unset, it is where this
+    server listens (``cotender serve --port 8001`` links to port 8001, not the default
+    8000). Set (``COTENDER_PUBLIC_URL``), it wins: behind a proxy or a domain name,
+    users do not reach the server where it listens.
+    """
+    if "public_url" in settings.model_fields_set:
+        return settings
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"  # every interface: this machine's own address is one of them
+    shown = f"[{host}]" if ":" in host else host
+    return settings.model_copy(update={"public_url": f"http://{shown}:{port}"})
+
+
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings, read once."""

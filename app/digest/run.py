@@ -170,6 +170,8 @@ def _due_recipients(
                 summary.not_due += 1
                 continue
             due.append(_Due(None, group, last or now - PERIODS[Frequency.weekly], frequency))
+    # The matcher builds one batch per window: recipients told since the same date in a row.
+    due.sort(key=lambda d: d.since)
     return due, members, groups, summary
 
 

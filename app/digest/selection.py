@@ -25,7 +25,7 @@ from app.matching.engine import MatchingEngine
 from app.matching.scoring import Match, rank_notices, score_targets
 from app.search.embedder import Embedder
 from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
-from app.search.units import notice_passages, text_for_embedding
+from app.search.units import RequirementPassage, notice_passages, text_for_embedding
 from models.member import Member
 from models.notice import Notice
 
@@ -71,16 +71,33 @@ def indexed_encoder(index: VectorIndex, embedder: Embedder, notices: Sequence[No
     return KnownVectors(known, embedder)
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The candidates stored after one date, split and embedded into one batch."""
+
+    since: float | None
+    batch: NoticeBatch
+    split: list[list[RequirementPassage]]
+    target_notice: np.ndarray
+
+
 class DigestMatcher:
     """Scores one set of candidate notices for as many members as asked.
 
-    Every member's scores over the whole night come from one :func:`score_targets`
-    (array operations over the batch); reasons, filters and the ranking cost a Python
-    loop per target, so :func:`rank_notices` is asked only about the few notices that
-    can reach the member's threshold, in a batch of just those (split and vectors
-    kept from the night's batch). Each target's signals depend on that target alone
-    (its passages, its BM25 row in the catalog, its codes against the member's
-    profile), so the smaller batch gives the same scores.
+    Every member's scores over their window (the candidates stored since their last
+    digest) come from one :func:`score_targets` (array operations over the batch);
+    reasons, filters and the ranking cost a Python loop per target, so
+    :func:`rank_notices` is asked only about the few notices that can reach the
+    member's threshold, in a batch of just those (split and vectors kept from the
+    window's batch). Each target's signals depend on that target alone (its
+    passages, its BM25 row in the catalog, its codes against the member's profile),
+    so the smaller batch gives the same scores.
+
+    A window's batch is built when a member first asks for it and kept until a member
+    asks for another: recipients told since the same date (every daily member after
+    last night's run) share one, and a weekly group's week of notices is not scored
+    for members who only need last night's. Ask in order of ``since`` to build each
+    window once.
     """
 
     def __init__(
@@ -89,18 +106,23 @@ class DigestMatcher:
         self._engine = engine
         self._encoder = encoder
         self.candidates = {c.notice.id: c for c in candidates}
-        self._stored_at = np.asarray([c.stored_at.timestamp() for c in candidates])
-        self._split = [notice_passages(c.notice) for c in candidates]
-        self._batch: NoticeBatch | None = (
-            build_batch([c.notice for c in candidates], encoder, split=self._split)
-            if candidates
-            else None
-        )
-        self._target_notice = (
-            np.asarray([n for n, _ in self._batch.targets], dtype=np.int64)
-            if self._batch
-            else np.zeros(0, dtype=np.int64)
-        )
+        self._ordered = list(candidates)
+        self._window: _Window | None = None
+
+    def _batch_since(self, since: datetime | None) -> _Window | None:
+        """The window of candidates stored after ``since`` (all of them for None)."""
+        key = since.timestamp() if since is not None else None
+        window = self._window
+        if window is not None and window.since == key:
+            return window
+        chosen = [c for c in self._ordered if key is None or c.stored_at.timestamp() > key]
+        if not chosen:
+            return None
+        split = [notice_passages(c.notice) for c in chosen]
+        batch = build_batch([c.notice for c in chosen], self._encoder, split=split)
+        target_notice = np.asarray([n for n, _ in batch.targets], dtype=np.int64)
+        self._window = _Window(key, batch, split, target_notice)
+        return self._window
 
     def matches(
         self,
@@ -115,23 +137,22 @@ class DigestMatcher:
 
         ``per_lot`` keeps every lot that fits (the group digest's "who fits which lot").
         """
-        batch = self._batch
-        if batch is None:
+        window = self._batch_since(since)
+        if window is None:
             return []
+        batch = window.batch
         engine, weights = self._engine, self._engine.weights
         evidence, context = engine.evidence(member), engine.context(member)
         lexical = engine.catalog().lexical
         score = score_targets(evidence, batch, lexical, weights, context).score
-        reaching = np.unique(self._target_notice[score >= threshold])
-        if since is not None:
-            reaching = reaching[self._stored_at[reaching] > since.timestamp()]
+        reaching = np.unique(window.target_notice[score >= threshold])
         if not reaching.size:
             return []
         chosen = [int(n) for n in reaching]
         fits = build_batch(
             [batch.notices[n] for n in chosen],
             self._encoder,
-            split=[self._split[n] for n in chosen],
+            split=[window.split[n] for n in chosen],
         )
         ranked = rank_notices(
             evidence, fits, lexical, weights, context=context, now=now, per_lot=per_lot

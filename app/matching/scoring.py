@@ -181,22 +181,19 @@ def dense_scores(batch: NoticeBatch, member: MemberEvidence, top_units: int) -> 
 
 def unit_maxima(batch: NoticeBatch, member: MemberEvidence) -> np.ndarray:
     """(targets, units): each unit's best cosine over each target's passages."""
-    best = np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
-    if len(batch.passages) and len(member.units):
-        sims = batch.vectors @ member.vectors.T
-        np.maximum.at(best, batch.pair_target, sims[batch.pair_passage])
-    return best
+    if not len(batch.passages) or not len(member.units):
+        return np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
+    return batch.target_maxima(batch.unique_vectors @ member.vectors.T)
 
 
 def lexical_scores(batch: NoticeBatch, index: BM25Index, query: str) -> np.ndarray:
     """BM25 of ``query`` for every target (0 for a target the index does not hold)."""
     scores = index.scores(query)
-    keys = batch.keys()
-    if keys == index.keys:
+    positions = batch.lexical_positions(index)
+    if positions is None:
         return scores
     if not len(scores):
-        return np.zeros(len(keys), dtype=np.float32)
-    positions = index.positions(keys)
+        return np.zeros(len(positions), dtype=np.float32)
     return np.where(positions >= 0, scores[positions], np.float32(0.0)).astype(np.float32)
 
 
@@ -262,7 +259,7 @@ def supported_evidence(
     kept = []
     for code, weight in evidence:
         found = rows.get(code)
-        if found and float((batch.vectors[found] @ member.vectors.T).max()) >= min_cosine:
+        if found and float((batch.vectors_of(found) @ member.vectors.T).max()) >= min_cosine:
             kept.append((code, weight))
     return kept
 
@@ -422,10 +419,10 @@ def target_filters(
 def _passage_pairs(
     batch: NoticeBatch, member: MemberEvidence, target: int, count: int = 3
 ) -> tuple[PassageMatch, ...]:
-    rows = batch.pair_passage[batch.pair_target == target]
+    rows = batch.target_passages(target)
     if rows.size == 0 or not member.units:
         return ()
-    sims = batch.vectors[rows] @ member.vectors.T
+    sims = batch.vectors_of(rows) @ member.vectors.T
     pairs = []
     for unit in range(sims.shape[1]):
         best = int(np.argmax(sims[:, unit]))
@@ -477,7 +474,7 @@ def rank_notices(
         natures=natures,
         value_range=value_range,
     )
-    keys = batch.keys()
+    keys = batch.target_keys
     kept: dict[str, tuple[float, int, tuple[AppliedFilter, ...]]] = {}
     for target, (n, lot) in enumerate(batch.targets):
         filters = filters_of[target]

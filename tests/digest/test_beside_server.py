@@ -125,7 +125,7 @@ def test_digest_send_beside_a_running_server_writes_the_leads_email(
     (mail,) = [m for m in messages if m["To"] == LEAD]
     body = str(mail.get_body(("plain",)).get_content())  # type: ignore[union-attr]
     assert "Animation de la concertation citoyenne" in body
-    assert f"http://127.0.0.1:8000/notices/{NOTICE}" in body
+    assert f"{server}/notices/{NOTICE}" in body  # the server composed it: its own address
 
     again = json.loads(_run(env, "digest", "send", "--json").stdout)
     assert again["composed"] == 0 and not again["index_locked"]  # told once
