@@ -55,13 +55,12 @@ from bench_matching import (  # noqa: E402
     RecordingEmbedder,
     build_large,
     environment,
-    free_port,
     ingest_devset,
     load,
     machine,
     memory_mb,
     print_summary,
-    wait_healthy,
+    served,
 )
 
 from app.auth.tokens import create_token  # noqa: E402
@@ -245,38 +244,18 @@ def run_api(folder: Path, members: list[Member], log: Path) -> ServedRun:
     and delivers the outbox itself.
     """
     token = api_token(folder)
-    port = free_port()
-    with log.open("w") as out:
-        started = time.perf_counter()
-        server = subprocess.Popen(
-            [*PYTHON, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=environment(folder),
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            headers = {"Authorization": f"Bearer {token}"}
-            with httpx.Client(
-                base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=600
-            ) as client:
-                wait_healthy(client, server, log)
-                startup = time.perf_counter() - started
-                first = time.perf_counter()
-                for member in members:
-                    client.get(f"/api/members/{member.id}/matches").raise_for_status()
-                total = time.perf_counter() - first
-            memory = memory_mb(server.pid)
-            forget_digests(folder, members)
-            print(f"  then digest send beside the server (load average {load()})")
-            digest_seconds, summary, _ = run_digests(folder)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with served(folder, log, cwd=ROOT) as server:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=600) as client:
+            first = time.perf_counter()
+            for member in members:
+                client.get(f"/api/members/{member.id}/matches").raise_for_status()
+            total = time.perf_counter() - first
+        memory = memory_mb(server.process.pid)
+        forget_digests(folder, members)
+        print(f"  then digest send beside the server (load average {load()})")
+        digest_seconds, summary, _ = run_digests(folder)
+    startup = server.startup
     return ServedRun(startup, total, memory, digest_seconds, summary)
 
 

@@ -51,6 +51,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -262,6 +263,47 @@ class LatencyRun:
         return float(np.percentile(self.latencies_ms, q))
 
 
+@dataclass(frozen=True)
+class Served:
+    """A ``cotender serve`` process answering on ``url``, up after ``startup`` seconds."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    startup: float
+
+
+@contextmanager
+def served(
+    folder: Path, log: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Iterator[Served]:
+    """``cotender serve`` on ``folder`` in its own process, healthy, stopped on exit.
+
+    Its output goes to ``log``; ``env`` defaults to :func:`environment` of ``folder``.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w") as out:
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [*COTENDER, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env or environment(folder),
+            cwd=cwd or folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            with httpx.Client(base_url=url, timeout=10) as client:
+                wait_healthy(client, server, log)
+            yield Served(url, server, time.perf_counter() - started)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def measure_latency(folder: Path, requests: int, log: Path) -> LatencyRun:
     """Serve ``folder`` in its own process and time member-matches requests."""
     profiles = yaml.safe_load((DEVSET / "members.yaml").read_text())
@@ -270,44 +312,24 @@ def measure_latency(folder: Path, requests: int, log: Path) -> LatencyRun:
     judged: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text())
     short = [*judged.values(), *(first_words(statement) for statement in statements)]
     token = admin_token(folder)
-    port = free_port()
-    with log.open("w") as out:
-        started = time.perf_counter()
-        server = subprocess.Popen(
-            [*COTENDER, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=environment(folder),
-            cwd=folder,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            headers = {"Authorization": f"Bearer {token}"}
-            with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
-                wait_healthy(client, server, log)
-                startup = time.perf_counter() - started
-                first = [timed_get(client, member)[0] for member in members]
-                latencies: list[float] = []
-                matches = 0
-                before = load()
-                for n in range(requests):
-                    ms, found = timed_get(client, members[n % len(members)])
-                    latencies.append(ms)
-                    matches += found
-                after = load()
-                searches = {
-                    "short queries": [timed_search(client, query) for query in short],
-                    "statements": [timed_search(client, query) for query in statements],
-                }
-            memory = memory_mb(server.pid)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-    return LatencyRun(startup, first, latencies, memory, matches, before, after, searches)
+    with served(folder, log) as server:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=600) as client:
+            first = [timed_get(client, member)[0] for member in members]
+            latencies: list[float] = []
+            matches = 0
+            before = load()
+            for n in range(requests):
+                ms, found = timed_get(client, members[n % len(members)])
+                latencies.append(ms)
+                matches += found
+            after = load()
+            searches = {
+                "short queries": [timed_search(client, query) for query in short],
+                "statements": [timed_search(client, query) for query in statements],
+            }
+        memory = memory_mb(server.process.pid)
+    return LatencyRun(server.startup, first, latencies, memory, matches, before, after, searches)
 
 
 def wait_healthy(client: httpx.Client, server: subprocess.Popen[bytes], log: Path) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT / "data" / "devset"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_matching import served  # noqa: E402  (a script beside this one)
 
 
 def _env(folder: Path, embedder: str) -> dict[str, str]:
@@ -74,13 +76,6 @@ def _bulk_file(folder: Path, size: int) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _indexed_notices(log: Path) -> int:
     """Notices the server reports indexed (``index synced`` log lines)."""
     total = 0
@@ -91,20 +86,6 @@ def _indexed_notices(log: Path) -> int:
             except ValueError:
                 continue
     return total
-
-
-def _wait_healthy(client: httpx.Client, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server exited")
-        try:
-            if client.get("/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the server did not answer /health in 300 s")
 
 
 def _timed(client: httpx.Client, member: str) -> tuple[float, bool]:
@@ -161,22 +142,11 @@ def run(size: int, embedder: str) -> None:
         _cli(env, "ingest-file", str(DEVSET / "notices.jsonl"))
         token = json.loads(_cli(env, "token", "create", "--admin", "--json"))["token"]
         bulk = _bulk_file(folder, size)
-        port = _free_port()
         log = folder / "server.log"
         server_env = {**env, "COTENDER_LOG_LEVEL": "INFO"}
-        with log.open("w") as out:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "app.cli.main", "serve", "--port", str(port)],
-                env=server_env,
-                cwd=ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        try:
+        with served(folder, log, env=server_env, cwd=ROOT) as server:
             headers = {"Authorization": f"Bearer {token}"}
-            base = f"http://127.0.0.1:{port}"
-            with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
-                _wait_healthy(client, server)
+            with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
                 for member in members:  # warm: contexts built
                     _timed(client, member)
                 idle = [_timed(client, members[n % len(members)])[0] for n in range(100)]
@@ -199,9 +169,6 @@ def run(size: int, embedder: str) -> None:
                 loader.join()
                 indexed_in = time.perf_counter() - started
                 optimized = log.read_text(errors="replace").count("optimiz")
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
     figures = np.percentile(busy, [50, 95, 99])
     slow = sum(ms > 1000 for ms in busy)
     print(f"embedder {embedder}; {size:,} notices loaded into a running server")

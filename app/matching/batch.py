@@ -49,10 +49,14 @@ class NoticeBatch:
     target_codes: tuple[tuple[str, ...], ...]
     pair_target: np.ndarray
     pair_passage: np.ndarray
-    cpv_nodes: CpvNodeIndex
     _positions: list[tuple[BM25Index, np.ndarray | None]] = field(
         default_factory=list, init=False, compare=False, repr=False
     )
+
+    @cached_property
+    def cpv_nodes(self) -> CpvNodeIndex:
+        """The targets' CPV codes indexed for overlap scores (built when first scored)."""
+        return CpvNodeIndex.build(self.target_codes)
 
     @cached_property
     def pool(self) -> np.ndarray:
@@ -162,7 +166,6 @@ def build_batch(
         tuple(codes),
         np.asarray(pair_target, dtype=np.int64),
         np.asarray(pair_passage, dtype=np.int64),
-        CpvNodeIndex.build(codes),
     )
 
 

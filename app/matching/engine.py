@@ -262,7 +262,7 @@ class MatchingEngine:
         self, evidence: MemberEvidence, search: SearchFilter | None, limit: int
     ) -> list[str]:
         hits = self._index.search_batch(
-            REQUIREMENT, list(evidence.vectors), limit=limit, filter=search
+            REQUIREMENT, list(evidence.vectors), limit=limit, filter=search, fields=["notice_id"]
         )
         return list(dict.fromkeys(str(h.payload["notice_id"]) for row in hits for h in row))
 

@@ -139,6 +139,7 @@ class EdgeIndex:
         *,
         limit: int,
         filter: SearchFilter | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each vector as one planned batch, results in input order."""
         if limit < 1:
@@ -148,8 +149,11 @@ class EdgeIndex:
         if shard is None or not queries or (filter is not None and filter.matches_nothing()):
             return [[] for _ in queries]
         edge_filter = _edge_filter(filter)
+        payload: bool | list[str] = True if fields is None else list(fields)
         requests = [
-            QueryRequest(limit=limit, query=Query.Nearest(q), filter=edge_filter, with_payload=True)
+            QueryRequest(
+                limit=limit, query=Query.Nearest(q), filter=edge_filter, with_payload=payload
+            )
             for q in queries
         ]
         if len(requests) == 1:

@@ -200,8 +200,14 @@ class VectorIndex(Protocol):
         *,
         limit: int,
         filter: SearchFilter | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[list[Hit]]:
-        """``search`` for each vector, run as one batch, results in input order."""
+        """``search`` for each vector, run as one batch, results in input order.
+
+        ``fields``: the payload keys the hits carry (default all). Candidate searches
+        need only ``notice_id``; the whole payload (a passage's text among it) cost a
+        third of the search's time at 600 hits.
+        """
         ...
 
     def count(self, collection: str) -> int:

@@ -91,6 +91,7 @@ class QdrantServerIndex:
         *,
         limit: int,
         filter: SearchFilter | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each vector in one request, results in input order."""
         if limit < 1:
@@ -101,7 +102,12 @@ class QdrantServerIndex:
             return [[] for _ in queries]
         query_filter = _client_filter(filter)
         requests = [
-            models.QueryRequest(query=q, limit=limit, filter=query_filter, with_payload=True)
+            models.QueryRequest(
+                query=q,
+                limit=limit,
+                filter=query_filter,
+                with_payload=True if fields is None else list(fields),
+            )
             for q in queries
         ]
         responses = self.client.query_batch_points(name, requests=requests)

@@ -112,6 +112,12 @@ def test_search_batch_keeps_input_order(loaded: VectorIndex) -> None:
     assert loaded.search_batch(REQUIREMENT, [], limit=1) == []
 
 
+def test_search_batch_returns_only_the_payload_fields_asked(loaded: VectorIndex) -> None:
+    (hits,) = loaded.search_batch(REQUIREMENT, [QUERY], limit=3, fields=["notice_id"])
+    assert _keys(hits) == ["a", "b", "c"]
+    assert all(set(hit.payload) == {"notice_id"} for hit in hits)
+
+
 @pytest.mark.parametrize(
     ("search_filter", "expected"),
     [
