@@ -15,9 +15,9 @@ run tells the members the same night's notices.
    from the sample members' statements, an e-mail address and a first digest due since just
    before the night's notices.
 3. ``cotender digest send --json`` in its own process (cold: it builds the matching catalog,
-   every member's context, scores the night's notices in one batch, composes the e-mails and
-   writes them as ``.eml`` files): wall-clock seconds (target ≤ 60 s) and peak RSS
-   (target ≤ 1 GB).
+   every member's context, scores each member's window of new notices in one batch per window,
+   composes the e-mails and writes them as ``.eml`` files): wall-clock seconds (target ≤ 60 s)
+   and peak RSS (target ≤ 1 GB).
 4. ``cotender serve`` on the same folder and the same members' matches asked one request at a
    time (``GET /api/members/{id}/matches``): total seconds from the first request to the last
    (the batch must be the faster), and the server's memory.
