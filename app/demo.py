@@ -81,7 +81,7 @@ def demo_people(context: AppContext) -> list[str]:
     if DEMO_LEAD in tokens:
         lead = tokens[DEMO_LEAD]
         lines.append(f"member token for {DEMO_LEAD} (lead of g-participation):  {lead.token}")
-    lines.append('try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8000/api/groups')
+    lines.append(f'try: curl -H "Authorization: Bearer <token>" {public_url}/api/groups')
     lines.append("open the web app with a sign-in link:")
     roles = {DEMO_LEAD: "lead of g-participation", DEMO_MEMBER: "member of g-participation"}
     for member_id, issued in tokens.items():

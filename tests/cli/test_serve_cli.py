@@ -33,6 +33,6 @@ def test_the_demo_prints_sign_in_links_to_its_own_port(tmp_path: Path) -> None:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     links = [word for word in result.output.split() if word.startswith("http://")]
-    signin = [link for link in links if "/signin" in link or "/sign-in" in link]
-    assert signin, result.output
-    assert all(link.startswith("http://127.0.0.1:8123/") for link in signin), signin
+    assert sum("/signin/" in link for link in links) == 3, result.output  # lead, member, admin
+    assert "http://127.0.0.1:8123/api/groups" in links
+    assert all(link.startswith("http://127.0.0.1:8123/") for link in links), links
