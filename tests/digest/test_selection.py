@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,3 +45,35 @@ def test_a_new_notice_scores_what_the_members_match_list_gives_it(
             assert scored.get(target) == pytest.approx(score, abs=1e-6), (member.id, target)
             compared += 1
     assert compared > 100  # the members' lists overlap the night's notices for real
+
+
+def test_each_member_is_scored_over_the_notices_stored_since_their_last_digest(
+    context: AppContext, tmp_path: Path
+) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    with context.sessions() as session:
+        candidates = candidates_since(session, now - timedelta(days=7), now)
+        members = [member_from_row(row) for row in list_all_members(session=session)]
+    # Half the candidates stored a day earlier than the others: two windows.
+    cut = len(candidates) // 2
+    earlier = [replace(c, stored_at=c.stored_at - timedelta(days=1)) for c in candidates[:cut]]
+    dated = [*earlier, *candidates[cut:]]
+    since = min(c.stored_at for c in candidates[cut:]) - timedelta(seconds=1)
+    notices = [c.notice for c in dated]
+    encoder = indexed_encoder(context.index, context.embedder, notices)
+    matcher = DigestMatcher(context.matching, dated, encoder)
+    recent = {c.notice.id for c in candidates[cut:]}
+    told_recent = told_all = 0
+    for member in members:
+        low = -10.0
+        every = matcher.matches(member, now=now, threshold=low)
+        window = matcher.matches(member, now=now, threshold=low, since=since)
+        assert {m.notice_id for m in window} <= recent
+        # The same notices and scores as the whole set's, the earlier ones left out.
+        assert [(m.notice_id, m.score) for m in window] == [
+            (m.notice_id, m.score) for m in every if m.notice_id in recent
+        ]
+        told_recent += len(window)
+        told_all += len(every)
+    assert 0 < told_recent < told_all
