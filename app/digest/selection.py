@@ -78,7 +78,6 @@ class _Window:
     since: float | None
     batch: NoticeBatch
     split: list[list[RequirementPassage]]
-    target_notice: np.ndarray
 
 
 class DigestMatcher:
@@ -120,8 +119,7 @@ class DigestMatcher:
             return None
         split = [notice_passages(c.notice) for c in chosen]
         batch = build_batch([c.notice for c in chosen], self._encoder, split=split)
-        target_notice = np.asarray([n for n, _ in batch.targets], dtype=np.int64)
-        self._window = _Window(key, batch, split, target_notice)
+        self._window = _Window(key, batch, split)
         return self._window
 
     def matches(
@@ -145,7 +143,7 @@ class DigestMatcher:
         evidence, context = engine.evidence(member), engine.context(member)
         lexical = engine.catalog().lexical
         score = score_targets(evidence, batch, lexical, weights, context).score
-        reaching = np.unique(window.target_notice[score >= threshold])
+        reaching = np.unique(batch.target_notice[score >= threshold])
         if not reaching.size:
             return []
         chosen = [int(n) for n in reaching]

@@ -64,6 +64,11 @@ class NoticeBatch:
         return np.asarray([lot is None for _, lot in self.targets], dtype=bool)
 
     @cached_property
+    def target_notice(self) -> np.ndarray:
+        """Position in ``notices`` of every target's notice."""
+        return np.asarray([n for n, _ in self.targets], dtype=np.int64)
+
+    @cached_property
     def target_keys(self) -> tuple[str, ...]:
         """``target_key`` of every target, in order."""
         return tuple(target_key(self.notices[n].id, lot) for n, lot in self.targets)
@@ -112,10 +117,7 @@ class NoticeBatch:
         if memo and memo[0][0] is index:
             return memo[0][1]
         keys = self.target_keys
-        same = len(keys) == len(index.keys) and all(
-            a == b for a, b in zip(keys, index.keys, strict=True)
-        )
-        positions = None if same else index.positions(keys)
+        positions = None if list(keys) == index.keys else index.positions(keys)
         memo[:] = [(index, positions)]
         return positions
 
