@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from app.web.deps import SignInRequired
+from app.web.i18n import language_of
+from app.web.problems import field_problems
 from app.web.render import render
 from app.web.security import CsrfError, is_web_path
 from models.errors import (
@@ -48,7 +50,7 @@ def error_page(
     return render(request, "error.html", values, status_code=status)
 
 
-def _status_kind(exc: Exception) -> tuple[int, str, list[dict[str, str]]]:
+def _status_kind(exc: Exception, language: str) -> tuple[int, str, list[dict[str, str]]]:
     if isinstance(exc, SignInRequired):
         return 401, "signin", []
     if isinstance(exc, CsrfError):
@@ -62,11 +64,7 @@ def _status_kind(exc: Exception) -> tuple[int, str, list[dict[str, str]]]:
     if isinstance(exc, InvalidInputError):
         return 422, "invalid", exc.fields
     if isinstance(exc, RequestValidationError):
-        fields = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": str(e["msg"])}
-            for e in exc.errors()
-        ]
-        return 422, "invalid", fields
+        return 422, "invalid", field_problems(exc.errors(), language, skip=1)
     if isinstance(exc, StarletteHTTPException):
         kinds = {401: "signin", 403: "forbidden", 404: "not_found", 405: "not_found"}
         return exc.status_code, kinds.get(exc.status_code, "error"), []
@@ -88,7 +86,7 @@ def _web_handler(previous: Handler | None) -> Handler:
                 raise exc
             answer = previous(request, exc)
             return await answer if inspect.isawaitable(answer) else answer
-        status, kind, fields = _status_kind(exc)
+        status, kind, fields = _status_kind(exc, language_of(request))
         if status >= 500:
             logger.error("web page failed", extra={"path": request.url.path}, exc_info=exc)
         return error_page(request, status, kind=kind, fields=fields)

@@ -114,6 +114,21 @@ def test_unknown_pages_and_bad_input_get_friendly_pages(
     assert "nature" in bad.text and "Traceback" not in bad.text
 
 
+def test_a_refused_field_is_said_in_the_pages_language(
+    web: TestClient, web_context: AppContext
+) -> None:
+    csrf = sign_in(web, web_context, "m-comm")
+    long_region = web.get("/?region=ZZZZ")
+    assert long_region.status_code == 422
+    assert "<strong>region</strong>: Au plus 3 caractères." in long_region.text
+    assert "String should" not in long_region.text
+    no_statement = web.post("/profile", data={"csrf_token": csrf, "statements": ""})
+    assert no_statement.status_code == 422
+    assert "<strong>expertise</strong>: Au moins 1 entrée(s)." in no_statement.text
+    web.get("/lang/en?next=/")
+    assert "<strong>region</strong>: At most 3 characters." in web.get("/?region=ZZZZ").text
+
+
 def test_language_switch_shows_every_text_in_english(
     web: TestClient, web_context: AppContext
 ) -> None:

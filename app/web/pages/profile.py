@@ -28,9 +28,11 @@ from app.members.usecases import update_member
 from app.notices.queries import notices_by_id, present
 from app.web.deps import ContextDep, MemberDep, PostedBy, member_id_of
 from app.web.errors import see_other
+from app.web.i18n import language_of
 from app.web.pages.digest import digest_form
 from app.web.pages.home import SHOWN
 from app.web.pages.set_aside import SetAside, set_aside_notices
+from app.web.problems import field_problems
 from app.web.render import render
 from app.web.sessions import WebUser
 from app.web.views import nonempty
@@ -97,12 +99,11 @@ class ProfileForm:
         )
 
 
-def _problems(error: ValidationError | InvalidInputError | ValueError) -> list[dict[str, str]]:
+def _problems(
+    error: ValidationError | InvalidInputError | ValueError, language: str
+) -> list[dict[str, str]]:
     if isinstance(error, ValidationError):
-        return [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-            for e in error.errors()
-        ]
+        return field_problems(error.errors(), language)
     if isinstance(error, InvalidInputError) and error.fields:
         return error.fields
     return [{"field": "", "message": str(error)}]
@@ -227,7 +228,7 @@ def preview(request: Request, context: ContextDep, user: PostedBy, form: PostedF
             user=user,
             member=member,
             preview=[],
-            problems=_problems(error),
+            problems=_problems(error, language_of(request)),
         )
     return _page(
         request,
@@ -258,7 +259,7 @@ def save(request: Request, context: ContextDep, user: PostedBy, form: PostedForm
             context=context,
             user=user,
             member=member,
-            problems=_problems(error),
+            problems=_problems(error, language_of(request)),
             status_code=422,
         )
     return see_other("/profile?saved=1")
