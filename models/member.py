@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from models.notice import Nature
 from models.vocabulary.cpv import cpv_labels
@@ -71,7 +72,11 @@ class MemberBase(BaseModel):
         labels = cpv_labels()
         unknown = [code for code in codes if code not in labels]
         if unknown:
-            raise ValueError(f"unknown CPV code(s): {', '.join(unknown)}")
+            # A kind of its own (not a plain ValueError), so that a page can say it in
+            # the reader's language (app.web.problems); the API says these words.
+            raise PydanticCustomError(
+                "unknown_cpv", "unknown CPV code(s): {codes}", {"codes": ", ".join(unknown)}
+            )
         return codes
 
     @field_validator("regions")
@@ -80,7 +85,11 @@ class MemberBase(BaseModel):
         normalised = [normalise_department(code) for code in regions]
         bad = [code for code, norm in zip(regions, normalised, strict=True) if norm is None]
         if bad:
-            raise ValueError(f"not a French department code: {', '.join(map(str, bad))}")
+            raise PydanticCustomError(
+                "unknown_department",
+                "not a French department code: {codes}",
+                {"codes": ", ".join(map(str, bad))},
+            )
         return [code for code in normalised if code]
 
 

@@ -586,7 +586,7 @@ def search_ratio_held_out(matching: MatchingEngine, now: datetime) -> None:
         )
         return judged_metrics([m.notice_id for m in found], judged[q]).ndcg
 
-    grid = {dense: {q: ndcg(dense, q) for q in graded} for dense in (0.25, 0.5, 0.75, 1.0, 1.33)}
+    grid = {dense: {q: ndcg(dense, q) for q in graded} for dense in (0.125, 0.25, 0.5, 0.75, 1.0)}
     picks = {q: max(grid, key=lambda d: sum(grid[d][o] for o in graded if o != q)) for q in graded}
     held = [grid[picks[q]][q] for q in graded]
     means = ", ".join(f"{d} {np.mean(list(rows.values())):.3f}" for d, rows in grid.items())

@@ -64,6 +64,15 @@ class NoticeBatch:
         return np.asarray([lot is None for _, lot in self.targets], dtype=bool)
 
     @cached_property
+    def label_rows(self) -> np.ndarray:
+        """Rows of ``unique_vectors`` that only CPV label passages use."""
+        own = np.zeros(len(self.unique_vectors), dtype=bool)
+        for passage, row in zip(self.passages, self.passage_vector, strict=True):
+            if passage.kind != "cpv":
+                own[row] = True
+        return ~own
+
+    @cached_property
     def target_notice(self) -> np.ndarray:
         """Position in ``notices`` of every target's notice."""
         return np.asarray([n for n, _ in self.targets], dtype=np.int64)

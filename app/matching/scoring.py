@@ -82,6 +82,11 @@ class ScoringWeights:
       of the member's units to enter the profile (0: no check). A rule, not a tuned
       weight, held by the tuner: it holds the profile to the member's own words (it
       cost 0.006 of judged nDCG@10 on the devset at 0.2, 0.045 at 0.3).
+    - ``feedback_labels``: whether the cosine that picks the notices lending their codes
+      reads the notices' CPV label passages too. False reads only what the buyers wrote:
+      a two-word query often is a label's words, so with labels its best notices are
+      those carrying the label that echoes it ("website development" and the housing
+      notices coded "Site-development work"), and their codes then ranked the rest.
     """
 
     dense: float = 1.0
@@ -95,6 +100,7 @@ class ScoringWeights:
     label_codes_per_unit: int = 5
     label_lexical_share: float = 0.5
     label_support: float = 0.2
+    feedback_labels: bool = True
 
 
 @dataclass(frozen=True)
@@ -170,20 +176,25 @@ class Match:
     reasons: MatchReason
 
 
-def dense_scores(batch: NoticeBatch, member: MemberEvidence, top_units: int) -> np.ndarray:
+def dense_scores(
+    batch: NoticeBatch, member: MemberEvidence, top_units: int, *, labels: bool = True
+) -> np.ndarray:
     """Dense signal of every target: mean of the ``top_units`` best unit maxima."""
-    best = unit_maxima(batch, member)
+    best = unit_maxima(batch, member, labels=labels)
     if best.shape[1] == 0:
         return np.zeros(len(batch.targets), dtype=np.float32)
     k = max(1, min(top_units, best.shape[1]))
     return np.asarray(-np.sort(-best, axis=1)[:, :k].mean(axis=1), dtype=np.float32)
 
 
-def unit_maxima(batch: NoticeBatch, member: MemberEvidence) -> np.ndarray:
+def unit_maxima(batch: NoticeBatch, member: MemberEvidence, *, labels: bool = True) -> np.ndarray:
     """(targets, units): each unit's best cosine over each target's passages."""
     if not len(batch.passages) or not len(member.units):
         return np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
-    return batch.target_maxima(batch.unique_vectors @ member.vectors.T)
+    sims = batch.unique_vectors @ member.vectors.T
+    if not labels:
+        sims[batch.label_rows] = -1.0
+    return batch.target_maxima(sims)
 
 
 def lexical_scores(batch: NoticeBatch, index: BM25Index, query: str) -> np.ndarray:
@@ -294,17 +305,23 @@ def member_context(
     buyers call the member's trade, not a list of matches. ``dense``, ``lex`` (over
     ``batch``) and ``label_evidence`` may be passed when already computed.
     """
-    if dense is None:
-        dense = dense_scores(batch, member, weights.dense_top_units)
     if lex is None:
         lex = lexical_scores(batch, lexical, member.query)
     if sample is None or sample is batch:
+        if dense is None:
+            dense = dense_scores(batch, member, weights.dense_top_units)
         stats = (pool_stats(dense, batch.pool), pool_stats(lex, batch.pool))
     else:
         stats = (
             pool_stats(dense_scores(sample, member, weights.dense_top_units), sample.pool),
             pool_stats(lexical_scores(sample, lexical, member.query), sample.pool),
         )
+    # The notices lending their codes are picked by what their buyers wrote when the
+    # labels are left out (the scales stay those of the whole signal).
+    if not weights.feedback_labels:
+        dense = dense_scores(batch, member, weights.dense_top_units, labels=False)
+    elif dense is None:
+        dense = dense_scores(batch, member, weights.dense_top_units)
     first = text_scores(dense, lex, stats, weights)
     from_notices = supported_evidence(
         notice_evidence(ranked_codes(batch, first), top=weights.feedback_notices),

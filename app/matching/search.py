@@ -5,11 +5,12 @@ matching's catalog, index and scoring (words, meaning and CPV codes). A short qu
 (two or three words, often a CPV label's, possibly in the other language) has its
 text signals weighed for what it is: its words are precise and its embedding vague
 (a sentence encoder reads two words poorly), so BM25 over title, description and
-the French and English CPV labels (accents, ligatures and case folded) weighs twice
-the cosine, where a member's statements weigh the cosine first. The CPV codes of
-the notices the words find best (checked against the query's own words) then order
-notices the words find comparable, as for a member. A longer text is read with the
-member weights.
+the French and English CPV labels (accents, ligatures and case folded) weighs four
+times the cosine, where a member's statements weigh the cosine first. The CPV codes
+of the notices the words find best in what their buyers wrote (not in their codes'
+labels, which a two-word query often echoes; checked against the query's own words)
+then order notices the words find comparable, as for a member. A longer text is read
+with the member weights.
 
 Measured on the devset (``scripts/eval_matching.py``): judged figures on the 12
 queries of ``data/devset/search``, and each sample member's statements (and their
@@ -40,12 +41,15 @@ with the member weights: measured on the 29 member statements as queries, the sh
 query weights lose 0.04 nDCG@10 there.
 """
 
-SHORT_QUERY_WEIGHTS = dataclasses.replace(ScoringWeights(), dense=0.5, lexical=1.0)
-"""The member weights with words over meaning (lexical 2× dense, where a member has 0.75×).
+SHORT_QUERY_WEIGHTS = dataclasses.replace(
+    ScoringWeights(), dense=0.25, lexical=1.0, feedback_labels=False
+)
+"""The member weights with words over meaning (lexical 4× dense, where a member has 0.75×).
 
-One ratio, chosen among five (dense 0.25–1.33 for lexical 1) on the judged queries and
-held by leave-one-query-out (every held-out query picks 0.5); CPV and the rest are the
-member matching's.
+One ratio, chosen among five (dense 0.125–1 for lexical 1) on the judged queries and
+held by leave-one-query-out (every held-out query picks 0.25). The notices that lend
+the query their CPV codes are picked by what their buyers wrote, not by their codes'
+labels (``feedback_labels``); CPV and the rest are the member matching's.
 """
 
 

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.web.deps import SignInRequired
 from app.web.i18n import language_of
-from app.web.problems import field_problems
+from app.web.problems import field_problems, refused_fields
 from app.web.render import render
 from app.web.security import CsrfError, is_web_path
 from models.errors import (
@@ -62,7 +62,7 @@ def _status_kind(exc: Exception, language: str) -> tuple[int, str, list[dict[str
     if isinstance(exc, ConflictError):
         return 409, "conflict", []
     if isinstance(exc, InvalidInputError):
-        return 422, "invalid", exc.fields
+        return 422, "invalid", refused_fields(exc, language)
     if isinstance(exc, RequestValidationError):
         return 422, "invalid", field_problems(exc.errors(), language, skip=1)
     if isinstance(exc, StarletteHTTPException):

@@ -3,8 +3,9 @@
 Pydantic words its refusals in English ("String should have at most 3 characters");
 a French page showing them would switch language mid-sentence. Each common kind of
 refusal (its ``type``, with the limits in its ``ctx``) has its own sentence in the
-catalogue; a validator's own sentence (``value_error`` and kinds not listed here)
-is shown as it was raised.
+catalogue, and so have the domain's own kinds (``unknown_cpv``, ``unknown_department``,
+raised by the models); a plain validator's sentence (``value_error`` and kinds not
+listed here) is shown as it was raised.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.core.i18n import translations
+from models.errors import InvalidInputError
 
 
 def field_problems(
@@ -31,6 +35,23 @@ def field_problems(
         }
         for error in errors
     ]
+
+
+def refused_fields(
+    error: ValidationError | InvalidInputError | ValueError, language: str
+) -> list[dict[str, str]]:
+    """The fields a refusal names, in the reader's language where its kind is known.
+
+    A service refuses a profile with :class:`InvalidInputError` raised from the
+    model's ``ValidationError``; that cause still holds each refusal's kind.
+    """
+    if isinstance(error, InvalidInputError) and isinstance(error.__cause__, ValidationError):
+        return field_problems(error.__cause__.errors(), language)
+    if isinstance(error, ValidationError):
+        return field_problems(error.errors(), language)
+    if isinstance(error, InvalidInputError) and error.fields:
+        return error.fields
+    return [{"field": "", "message": str(error)}]
 
 
 def _said(error: Mapping[str, Any], _: Callable[[str], str]) -> str:
@@ -63,4 +84,8 @@ def _said(error: Mapping[str, Any], _: Callable[[str], str]) -> str:
         return _("Expected one of: %(choices)s.") % {"choices": ctx["expected"]}
     if kind in ("date_parsing", "date_from_datetime_parsing", "datetime_parsing"):
         return _("A date is expected.")
+    if kind == "unknown_cpv" and "codes" in ctx:
+        return _("Unknown CPV code(s): %(codes)s.") % {"codes": ctx["codes"]}
+    if kind == "unknown_department" and "codes" in ctx:
+        return _("Not a French department code: %(codes)s.") % {"codes": ctx["codes"]}
     return str(error.get("msg", ""))

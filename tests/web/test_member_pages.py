@@ -125,6 +125,15 @@ def test_a_refused_field_is_said_in_the_pages_language(
     no_statement = web.post("/profile", data={"csrf_token": csrf, "statements": ""})
     assert no_statement.status_code == 422
     assert "<strong>expertise</strong>: Au moins 1 entrée(s)." in no_statement.text
+    statement = "Conception de supports imprimés."
+    bad_region = web.post(
+        "/profile", data={"csrf_token": csrf, "statements": statement, "regions": "66, 999"}
+    )
+    assert bad_region.status_code == 422
+    assert (
+        "<strong>regions</strong>: Code de département français inconnu : 999." in bad_region.text
+    )
+    assert "not a French" not in bad_region.text
     web.get("/lang/en?next=/")
     assert "<strong>region</strong>: At most 3 characters." in web.get("/?region=ZZZZ").text
 

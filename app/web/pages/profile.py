@@ -32,7 +32,7 @@ from app.web.i18n import language_of
 from app.web.pages.digest import digest_form
 from app.web.pages.home import SHOWN
 from app.web.pages.set_aside import SetAside, set_aside_notices
-from app.web.problems import field_problems
+from app.web.problems import refused_fields
 from app.web.render import render
 from app.web.sessions import WebUser
 from app.web.views import nonempty
@@ -97,16 +97,6 @@ class ProfileForm:
             else None,
             sells=sorted(set(self.sells)) or None,
         )
-
-
-def _problems(
-    error: ValidationError | InvalidInputError | ValueError, language: str
-) -> list[dict[str, str]]:
-    if isinstance(error, ValidationError):
-        return field_problems(error.errors(), language)
-    if isinstance(error, InvalidInputError) and error.fields:
-        return error.fields
-    return [{"field": "", "message": str(error)}]
 
 
 def _current(context: AppContext, member_id: str) -> Member:
@@ -228,7 +218,7 @@ def preview(request: Request, context: ContextDep, user: PostedBy, form: PostedF
             user=user,
             member=member,
             preview=[],
-            problems=_problems(error, language_of(request)),
+            problems=refused_fields(error, language_of(request)),
         )
     return _page(
         request,
@@ -259,7 +249,7 @@ def save(request: Request, context: ContextDep, user: PostedBy, form: PostedForm
             context=context,
             user=user,
             member=member,
-            problems=_problems(error, language_of(request)),
+            problems=refused_fields(error, language_of(request)),
             status_code=422,
         )
     return see_other("/profile?saved=1")
