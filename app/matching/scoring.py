@@ -179,7 +179,10 @@ class Match:
 def dense_scores(
     batch: NoticeBatch, member: MemberEvidence, top_units: int, *, labels: bool = True
 ) -> np.ndarray:
-    """Dense signal of every target: mean of the ``top_units`` best unit maxima."""
+    """Dense signal of every target: mean of the ``top_units`` best unit maxima.
+
+    ``labels`` False leaves the CPV label passages out: what the buyers wrote, alone.
+    """
     best = unit_maxima(batch, member, labels=labels)
     if best.shape[1] == 0:
         return np.zeros(len(batch.targets), dtype=np.float32)
