@@ -27,6 +27,21 @@ def test_each_units_best_passage_per_target_is_the_plain_maximum() -> None:
         assert set(rows) == set(batch.pair_passage[batch.pair_target == target])
 
 
+def test_without_labels_each_target_reads_only_what_its_buyer_wrote() -> None:
+    batch = build_batch(_pool(), TrigramEmbedder())
+    member = build_member(FACILITATOR_FR, TrigramEmbedder())
+    vectors = np.vstack([batch.vectors_of([row]) for row in range(len(batch.passages))])
+    sims = vectors @ member.vectors.T
+    expected = np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
+    for target, passage in zip(batch.pair_target, batch.pair_passage, strict=True):
+        if batch.passages[passage].kind != "cpv":
+            expected[target] = np.maximum(expected[target], sims[passage])
+    own = unit_maxima(batch, member, labels=False)
+    assert np.allclose(own, expected, atol=1e-6)
+    # Labels do count otherwise: somewhere a label is a target's best passage.
+    assert (unit_maxima(batch, member) > own + 1e-6).any()
+
+
 def test_lexical_positions_follow_the_index_asked() -> None:
     notices = _pool()
     batch = build_batch(notices[:10], TrigramEmbedder())
