@@ -26,6 +26,7 @@ from datetime import datetime
 from app.matching.engine import MatchingEngine
 from app.matching.lexical import tokens
 from app.matching.scoring import Match, ScoringWeights
+from models.errors import InvalidInputError
 from models.member import Member
 from models.notice import Money, Nature, Notice
 from models.vocabulary.text import clean_line
@@ -72,10 +73,31 @@ class SearchHit:
     passage: str | None
 
 
+NO_WORD = "no word to search for: only common words (de, la, the…), digits of one figure or signs"
+"""Why a query is refused that holds no word BM25 reads (``query.q`` at the API)."""
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a word to search for (stopwords and signs aside).
+
+    Without one, the ranking would be whatever the embedding of "de la" or "!!!"
+    happens to be near: notices unrelated to anything the person meant.
+    """
+    return bool(tokens(text))
+
+
 def search_notices(
     engine: MatchingEngine, text: str, *, now: datetime, limit: int, open_only: bool
 ) -> list[SearchHit]:
-    """The notices that best fit ``text``, best first, each with what a results list shows."""
+    """The notices that best fit ``text``, best first, each with what a results list shows.
+
+    Raises :class:`InvalidInputError` (field ``query.q``) for a text with no word to
+    search for.
+    """
+    if not has_words(text):
+        raise InvalidInputError(
+            f"q: {NO_WORD}", [{"field": "query.q", "message": NO_WORD}], in_input=False
+        )
     # Words typed in a search box say what the notices are about, not what the person
     # sells: supply notices stay in (the member matching leaves them out by what a
     # member sells). A short query is lower-cased (case in a search box says nothing,

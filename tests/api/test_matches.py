@@ -78,6 +78,11 @@ def test_search_requires_a_query(context: AppContext, client: TestClient) -> Non
     blank = client.get("/api/search", params={"q": "  a \t "}, headers=admin_headers(context))
     assert blank.status_code == 422  # three characters once trimmed, not a 500
     assert blank.json()["error"]["fields"][0]["field"] == "query.q"
+    for nothing in ("de la", "!!!", "the of"):  # common words and signs: nothing to search
+        refused = client.get("/api/search", params={"q": nothing}, headers=admin_headers(context))
+        assert refused.status_code == 422, refused.text
+        field = refused.json()["error"]["fields"][0]
+        assert field["field"] == "query.q" and "no word to search for" in field["message"]
 
 
 def test_search_finds_a_notice_by_its_title_with_a_passage(

@@ -157,6 +157,10 @@ def test_search_finds_notices_by_free_text(web: TestClient, web_context: AppCont
     page = web.get("/search?q=concertation citoyenne habitants")
     assert page.status_code == 200 and f'href="/notices/{NOTICE}"' in page.text
     assert "Tapez au moins trois caractères." in web.get("/search?q=ab").text
+    for nothing in ("de la", "!!!"):  # no word to search for: no notices, and why
+        page = web.get("/search", params={"q": nothing})
+        assert page.status_code == 200 and "Tapez au moins un mot" in page.text
+        assert 'class="card"' not in page.text
 
 
 def test_profile_preview_changes_with_the_edit_and_saving_applies_it(

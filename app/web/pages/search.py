@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from app.matching.search import SearchHit, search_notices
+from app.matching.search import SearchHit, has_words, search_notices
 from app.web.deps import ContextDep, signed_in
 from app.web.render import render
 
@@ -30,11 +30,19 @@ def search(
     """Notices that fit the words, by meaning, words and trade (open ones unless asked)."""
     query = q.strip()
     hits: list[SearchHit] = []
-    if len(query) >= MIN_QUERY:
+    too_short = 0 < len(query) < MIN_QUERY
+    no_word = not too_short and bool(query) and not has_words(query)
+    if query and not too_short and not no_word:
         now = datetime.now(UTC)
         hits = search_notices(context.matching, query, now=now, limit=20, open_only=not closed)
     return render(
         request,
         "search.html",
-        {"q": query, "hits": hits, "closed": bool(closed), "too_short": 0 < len(query) < MIN_QUERY},
+        {
+            "q": query,
+            "hits": hits,
+            "closed": bool(closed),
+            "too_short": too_short,
+            "no_word": no_word,
+        },
     )
