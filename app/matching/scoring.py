@@ -321,11 +321,12 @@ def member_context(
         )
     # The notices lending their codes are picked by what their buyers wrote when the
     # labels are left out (the scales stay those of the whole signal).
-    if not weights.feedback_labels:
-        dense = dense_scores(batch, member, weights.dense_top_units, labels=False)
-    elif dense is None:
-        dense = dense_scores(batch, member, weights.dense_top_units)
-    first = text_scores(dense, lex, stats, weights)
+    picking = dense
+    if picking is None or not weights.feedback_labels:
+        picking = dense_scores(
+            batch, member, weights.dense_top_units, labels=weights.feedback_labels
+        )
+    first = text_scores(picking, lex, stats, weights)
     from_notices = supported_evidence(
         notice_evidence(ranked_codes(batch, first), top=weights.feedback_notices),
         batch,

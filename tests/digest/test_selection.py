@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.digest.gather import candidates_since
-from app.digest.selection import DigestMatcher, indexed_encoder
+from app.digest.selection import Candidate, DigestMatcher, indexed_encoder
 from app.members.service import list_all_members, member_from_row
 from app.wiring.context import AppContext
+from models.member import Member
 from tests.digest.scenario import build_store, now_utc
+
+
+def _stored(
+    context: AppContext, tmp_path: Path, *, days: int
+) -> tuple[datetime, list[Candidate], list[Member]]:
+    """The scenario's store: now, the candidates of the last ``days``, every member."""
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    with context.sessions() as session:
+        candidates = candidates_since(session, now - timedelta(days=days), now)
+        members = [member_from_row(row) for row in list_all_members(session=session)]
+    return now, candidates, members
 
 
 @pytest.mark.parametrize("per_lot", [False, True])
 def test_a_new_notice_scores_what_the_members_match_list_gives_it(
     context: AppContext, tmp_path: Path, per_lot: bool
 ) -> None:
-    now = now_utc()
-    build_store(context, tmp_path, now=now)
-    with context.sessions() as session:
-        candidates = candidates_since(session, now - timedelta(days=1), now)
-        members = [member_from_row(row) for row in list_all_members(session=session)]
+    now, candidates, members = _stored(context, tmp_path, days=1)
     engine = context.matching
     notices = [c.notice for c in candidates]
     matcher = DigestMatcher(
@@ -50,11 +59,7 @@ def test_a_new_notice_scores_what_the_members_match_list_gives_it(
 def test_each_member_is_scored_over_the_notices_stored_since_their_last_digest(
     context: AppContext, tmp_path: Path
 ) -> None:
-    now = now_utc()
-    build_store(context, tmp_path, now=now)
-    with context.sessions() as session:
-        candidates = candidates_since(session, now - timedelta(days=7), now)
-        members = [member_from_row(row) for row in list_all_members(session=session)]
+    now, candidates, members = _stored(context, tmp_path, days=7)
     # Half the candidates stored a day earlier than the others: two windows.
     cut = len(candidates) // 2
     earlier = [replace(c, stored_at=c.stored_at - timedelta(days=1)) for c in candidates[:cut]]

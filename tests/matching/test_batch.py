@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.matching.batch import build_batch, build_member
+from app.matching.batch import MemberEvidence, NoticeBatch, build_batch, build_member
 from app.matching.scoring import lexical_scores, unit_maxima
 from tests.matching.test_scoring import FACILITATOR_FR, TrigramEmbedder, _lexical, _pool
+
+
+def _plain_maxima(batch: NoticeBatch, member: MemberEvidence, *, labels: bool = True) -> np.ndarray:
+    """The plain computation: every passage's own vector, every pair visited."""
+    vectors = np.vstack([batch.vectors_of([row]) for row in range(len(batch.passages))])
+    sims = vectors @ member.vectors.T
+    expected = np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
+    for target, passage in zip(batch.pair_target, batch.pair_passage, strict=True):
+        if labels or batch.passages[passage].kind != "cpv":
+            expected[target] = np.maximum(expected[target], sims[passage])
+    return expected
 
 
 def test_each_units_best_passage_per_target_is_the_plain_maximum() -> None:
     notices = _pool()
     batch = build_batch(notices, TrigramEmbedder())
     member = build_member(FACILITATOR_FR, TrigramEmbedder())
-    # The plain computation: every passage's own vector, every pair visited.
-    vectors = np.vstack([batch.vectors_of([row]) for row in range(len(batch.passages))])
-    sims = vectors @ member.vectors.T
-    expected = np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
-    for target, passage in zip(batch.pair_target, batch.pair_passage, strict=True):
-        expected[target] = np.maximum(expected[target], sims[passage])
-    assert np.allclose(unit_maxima(batch, member), expected, atol=1e-6)
+    assert np.allclose(unit_maxima(batch, member), _plain_maxima(batch, member), atol=1e-6)
     # CPV labels repeat across notices: fewer distinct texts than passages.
     assert len(batch.unique_vectors) < len(batch.passages)
     for target in (0, len(batch.targets) - 1):
@@ -30,14 +35,8 @@ def test_each_units_best_passage_per_target_is_the_plain_maximum() -> None:
 def test_without_labels_each_target_reads_only_what_its_buyer_wrote() -> None:
     batch = build_batch(_pool(), TrigramEmbedder())
     member = build_member(FACILITATOR_FR, TrigramEmbedder())
-    vectors = np.vstack([batch.vectors_of([row]) for row in range(len(batch.passages))])
-    sims = vectors @ member.vectors.T
-    expected = np.full((len(batch.targets), len(member.units)), -1.0, dtype=np.float32)
-    for target, passage in zip(batch.pair_target, batch.pair_passage, strict=True):
-        if batch.passages[passage].kind != "cpv":
-            expected[target] = np.maximum(expected[target], sims[passage])
     own = unit_maxima(batch, member, labels=False)
-    assert np.allclose(own, expected, atol=1e-6)
+    assert np.allclose(own, _plain_maxima(batch, member, labels=False), atol=1e-6)
     # Labels do count otherwise: somewhere a label is a target's best passage.
     assert (unit_maxima(batch, member) > own + 1e-6).any()
 

@@ -121,10 +121,7 @@ def test_website_development_finds_websites_before_works_coded_site_development(
     The notices carrying that code must not lend it to the query's profile and carry
     their kind in before the websites (they did, ranks 2 to 8, when the label counted).
     """
-    hits = search_notices(
-        devset.matching, "website development", now=NOW, limit=50, open_only=False
-    )
-    ranked = [hit.notice_id for hit in hits]
+    ranked = _ranked(devset, "website development", limit=50)
     assert set(JUDGED_WEBSITES) <= set(ranked[:10]), ranked
     codes = {n.id: n.cpv for n in devset.matching.notices(ranked)}
     works = [i for i, notice_id in enumerate(ranked) if SITE_DEVELOPMENT in codes[notice_id]]
