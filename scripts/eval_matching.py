@@ -66,7 +66,8 @@ from sqlalchemy.orm import Session, sessionmaker
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.feedback.rerank import FeedbackWeights, NoticeProfile, rerank  # noqa: E402
+from app.feedback.profiles import NoticeProfile, unit_length  # noqa: E402
+from app.feedback.rerank import FeedbackWeights, rerank  # noqa: E402
 from app.feedback.service import CANDIDATE_FACTOR, notice_profiles, rerank_for_member  # noqa: E402
 from app.matching.batch import (  # noqa: E402
     MemberEvidence,
@@ -86,6 +87,7 @@ from app.matching.search import (  # noqa: E402
 from app.members.feedback_examples import Example  # noqa: E402
 from app.search.edge_index import EdgeIndex  # noqa: E402
 from app.search.embedder import Embedder, load_embedder  # noqa: E402
+from app.search.index import REQUIREMENT, SearchFilter  # noqa: E402
 from models.member import Member  # noqa: E402
 from models.notice import Nature, Notice  # noqa: E402
 from models.vocabulary.cpv import cpv_labels  # noqa: E402
@@ -421,9 +423,7 @@ class FeedbackCase:
         return self.with_feedback(weights).ndcg - self.without().ndcg
 
 
-def feedback_cases(
-    p: Prepared, matching: MatchingEngine, sessions: sessionmaker[Session], index: EdgeIndex
-) -> list[FeedbackCase]:
+def feedback_cases(p: Prepared, matching: MatchingEngine) -> list[FeedbackCase]:
     """Each member's case over the served engine and the profiles the service reads."""
     now = datetime.now(UTC)
     cases = []
@@ -433,11 +433,37 @@ def feedback_cases(
             member, now=now, limit=SHOWN * (1 + CANDIDATE_FACTOR), include_closed=True
         )
         given = [m.notice_id for m in ranked[:SHOWN]]
-        with sessions() as session:
-            profiles = notice_profiles(session, index, {m.notice_id for m in ranked})
+        profiles = notice_profiles(matching, {m.notice_id for m in ranked})
         rest = {d: g for d, g in grades.items() if d not in given}
         cases.append(FeedbackCase(member, ranked, feedback_of(given, grades), profiles, rest))
     return cases
+
+
+def centroid_cases(cases: Sequence[FeedbackCase], index: EdgeIndex) -> list[FeedbackCase]:
+    """The same cases with notices compared by the encoder instead of their words.
+
+    A notice's profile is the centroid of the vectors the index holds for its title and
+    description passages, as one "term" per dimension: the cosine of two such profiles
+    is the cosine of the centroids (how feedback compared notices before).
+    """
+    ids = sorted({notice_id for case in cases for notice_id in case.profiles})
+    vectors: dict[str, list[np.ndarray]] = {}
+    for point in index.scroll(REQUIREMENT, filter=SearchFilter(notice_ids=ids), with_vectors=True):
+        vectors.setdefault(str(point.payload["notice_id"]), []).append(point.vector)
+    centroids = {
+        notice_id: NoticeProfile(
+            notice_id,
+            "",
+            unit_length({str(i): float(v) for i, v in enumerate(np.vstack(found).mean(axis=0))}),
+        )
+        for notice_id, found in vectors.items()
+    }
+    return [
+        dataclasses.replace(
+            case, profiles={i: centroids[i] for i in case.profiles if i in centroids}
+        )
+        for case in cases
+    ]
 
 
 def feedback_line(name: str, cases: Sequence[FeedbackCase], weights: FeedbackWeights) -> None:
@@ -467,12 +493,7 @@ def feedback_cross_validated(cases: Sequence[FeedbackCase]) -> tuple[float, floa
     return float(np.mean(held)), float(min(held))
 
 
-def feedback_timing(
-    cases: Sequence[FeedbackCase],
-    matching: MatchingEngine,
-    sessions: sessionmaker[Session],
-    index: EdgeIndex,
-) -> None:
+def feedback_timing(cases: Sequence[FeedbackCase], matching: MatchingEngine) -> None:
     """Served member matches with limit 20: the engine alone, then with the member's feedback."""
     now = datetime.now(UTC)
     plain, learning = [], []
@@ -484,22 +505,17 @@ def feedback_timing(
         candidates = matching.match_member(
             case.member, now=now, limit=20 * CANDIDATE_FACTOR, include_closed=True
         )
-        with sessions() as session:
-            rerank_for_member(session, index, candidates, case.examples, limit=20)
+        rerank_for_member(matching, candidates, case.examples, limit=20)
         learning.append(time.perf_counter() - start)
     for name, values in (("engine alone", plain), ("with feedback", learning)):
         ms = np.percentile(np.asarray(values) * 1000, [50, 95])
         print(f"member matches, limit 20, {name:<14} p50 {ms[0]:.1f} ms, p95 {ms[1]:.1f} ms")
 
 
-def evaluate_feedback(
-    p: Prepared,
-    matching: MatchingEngine,
-    sessions: sessionmaker[Session],
-    index: EdgeIndex,
-) -> None:
-    """The feedback section: per member, neighbouring weights, cross-validation, cost."""
-    cases = feedback_cases(p, matching, sessions, index)
+def evaluate_feedback(p: Prepared, matching: MatchingEngine, index: EdgeIndex) -> None:
+    """The feedback section: per member, neighbouring weights, cross-validation, the
+    notices compared by the encoder instead of their words, cost."""
+    cases = feedback_cases(p, matching)
     defaults = FeedbackWeights()
     print(
         f"\nfeedback (judged grades of the first {SHOWN} served as verdicts; judged nDCG@10 of "
@@ -533,7 +549,14 @@ def evaluate_feedback(
         f"weights chosen leave-one-member-out among {len(FEEDBACK_GRID)}: mean gain {mean:+.3f}, "
         f"worst member {worst:+.3f}"
     )
-    feedback_timing(cases, matching, sessions, index)
+    by_encoder = centroid_cases(cases, index)
+    feedback_line("passage centroids, defaults", by_encoder, defaults)
+    mean, worst = feedback_cross_validated(by_encoder)
+    print(
+        f"passage centroids, weights chosen leave-one-member-out: mean gain {mean:+.3f}, "
+        f"worst member {worst:+.3f}"
+    )
+    feedback_timing(cases, matching)
 
 
 def judged_search(
@@ -652,7 +675,7 @@ def main() -> None:
     if not args.no_cv:
         cross_validated(p)
     if not args.no_feedback:
-        evaluate_feedback(p, matching, sessions, index)
+        evaluate_feedback(p, matching, index)
     now = datetime.now(UTC)
     searches: list[tuple[str, Callable[[str], list[str]]]] = [
         ("BM25 title+description", bm25_over_notices(p, with_cpv_labels=False)),

@@ -40,7 +40,6 @@ def match_member_command(
             session=session,
             principal=CLI_OPERATOR,
             matching=_engine(context),
-            index=context.index,
             member_id=member_id,
             now=datetime.now(UTC),
             limit=limit,

@@ -3,61 +3,53 @@
 When the feedback can move the ranking (:func:`app.feedback.rerank.learns`), the
 engine is asked for ``CANDIDATE_FACTOR`` times the notices shown, so that a
 notice just below the top can come up; the member's examples (verdicts and
-intentions) and the profiles of candidates and examples (titles
-from the store, passage vectors from the vector index) feed the pure
+intentions) and the profiles of candidates and examples (their words, from the
+notices the engine keeps parsed, weighed by the catalog's idf) feed the pure
 :func:`app.feedback.rerank.rerank`. A member who gave no feedback, or only
 positive feedback, gets the engine's list as it is, at its cost.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.feedback.rerank import FeedbackWeights, NoticeProfile, RankedMatch, learns, rerank
+from app.feedback.profiles import NoticeProfile, notice_profile
+from app.feedback.rerank import FeedbackWeights, RankedMatch, learns, rerank
 from app.matching.engine import MatchingEngine
 from app.matching.filters import ValueRange
 from app.matching.present import MemberMatchesPublic, member_matches
 from app.matching.scoring import Match
 from app.members.feedback import member_examples
 from app.members.feedback_examples import Example
-from app.search.index import REQUIREMENT, SearchFilter, VectorIndex
 from models.member import Member
 from models.notice import Nature
-from models.schema import NoticeRow
 
 CANDIDATE_FACTOR = 3
 """The engine proposes this many times the notices shown; feedback picks among them."""
 
 
 def notice_profiles(
-    session: Session, index: VectorIndex, notice_ids: Collection[str]
+    engine: MatchingEngine, notice_ids: Collection[str]
 ) -> dict[str, NoticeProfile]:
-    """Title and passage centroid of each stored notice of ``notice_ids``."""
+    """The profile of each stored notice of ``notice_ids``, by the catalog's idf.
+
+    The notices come parsed from the engine (its candidates are kept parsed), the idf
+    from the catalog's BM25 index.
+    """
     if not notice_ids:
         return {}
-    ids = sorted(set(notice_ids))
-    vectors: dict[str, list[np.ndarray]] = defaultdict(list)
-    for point in index.scroll(REQUIREMENT, filter=SearchFilter(notice_ids=ids), with_vectors=True):
-        if point.vector.size:
-            vectors[str(point.payload["notice_id"])].append(point.vector)
-    rows = session.execute(select(NoticeRow.id, NoticeRow.title).where(NoticeRow.id.in_(ids))).all()
-    profiles = {}
-    for notice_id, title in rows:
-        found = vectors.get(notice_id)
-        centroid = np.vstack(found).astype(np.float32).mean(axis=0) if found else None
-        profiles[notice_id] = NoticeProfile(notice_id, title, centroid)
-    return profiles
+    lexical = engine.catalog().lexical
+    return {
+        notice.id: notice_profile(notice, lexical)
+        for notice in engine.notices(sorted(set(notice_ids)))
+    }
 
 
 def rerank_for_member(
-    session: Session,
-    index: VectorIndex,
+    engine: MatchingEngine,
     candidates: Sequence[Match],
     examples: Sequence[Example],
     *,
@@ -74,14 +66,13 @@ def rerank_for_member(
         ids = shown | {e.notice_id for e in examples}
     else:
         ids = shown & {e.notice_id for e in examples}
-    profiles = notice_profiles(session, index, ids)
+    profiles = notice_profiles(engine, ids)
     return rerank(candidates, examples, profiles, limit=limit, weights=weights)
 
 
 def ranked_with_feedback(
     session: Session,
     engine: MatchingEngine,
-    index: VectorIndex,
     member: Member,
     *,
     now: datetime,
@@ -109,13 +100,12 @@ def ranked_with_feedback(
         natures=natures,
         value_range=value_range,
     )
-    return rerank_for_member(session, index, candidates, examples, limit=limit)
+    return rerank_for_member(engine, candidates, examples, limit=limit)
 
 
 def matches_with_feedback(
     session: Session,
     engine: MatchingEngine,
-    index: VectorIndex,
     member: Member,
     *,
     now: datetime,
@@ -128,7 +118,6 @@ def matches_with_feedback(
     ranked = ranked_with_feedback(
         session,
         engine,
-        index,
         member,
         now=now,
         limit=limit,

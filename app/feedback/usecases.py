@@ -23,7 +23,6 @@ from app.matching.present import MemberMatchesPublic
 from app.members import feedback
 from app.members.feedback_examples import Verdict
 from app.members.service import get_member, member_from_row
-from app.search.index import VectorIndex
 from models.errors import NotFoundError
 from models.notice import Nature
 from models.schema import MemberFeedbackRow
@@ -34,7 +33,6 @@ def match_member(
     session: Session,
     principal: Principal,
     matching: MatchingEngine,
-    index: VectorIndex,
     member_id: str,
     now: datetime,
     limit: int = 20,
@@ -50,7 +48,6 @@ def match_member(
     return matches_with_feedback(
         session,
         matching,
-        index,
         member_from_row(row),
         now=now,
         limit=limit,

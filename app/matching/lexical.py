@@ -107,6 +107,11 @@ def _query_variants(text: str) -> tuple[tuple[tuple[str, ...], int], ...]:
     return tuple(variants.items())
 
 
+def _idf(total: int, frequency: int) -> float:
+    """Lucene's non-negative idf of a term found in ``frequency`` of ``total`` documents."""
+    return math.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5))
+
+
 class BM25Index:
     """BM25 over a fixed list of documents, each a list of (text, language) fields."""
 
@@ -153,8 +158,7 @@ class BM25Index:
         for term, number in vocabulary.items():
             start, end = (int(ends[number - 1]) if number else 0), int(ends[number])
             docs, freq = all_docs[start:end], all_freqs[start:end]
-            idf = math.log(1.0 + (total - docs.size + 0.5) / (docs.size + 0.5))
-            weights = idf * freq * (k1 + 1.0) / (freq + norm[docs])
+            weights = _idf(total, docs.size) * freq * (k1 + 1.0) / (freq + norm[docs])
             self._postings[term] = (docs, weights.astype(np.float32))
 
     def __len__(self) -> int:
@@ -167,6 +171,11 @@ class BM25Index:
         """Position of each key in ``keys`` order (-1 for a key the index does not hold)."""
         get = self._position.get
         return np.fromiter((get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+
+    def idf(self, term: str) -> float:
+        """The idf of an index term (a stem) over the documents, as BM25 weighs it."""
+        entry = self._postings.get(term)
+        return _idf(len(self.keys), 0 if entry is None else int(entry[0].size))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document (in ``keys`` order) for ``query``."""

@@ -9,13 +9,19 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.feedback.rerank import NoticeProfile, RankedMatch, balance, rerank
+from app.feedback.profiles import NoticeProfile, unit_length
+from app.feedback.rerank import RankedMatch, balance, rerank
 from app.matching.scoring import Match, MatchReason
 from app.members.feedback_examples import Example
 
 
 def _match(notice_id: str, score: float) -> Match:
     return Match(notice_id, None, score, MatchReason((), (), (), (), ()))
+
+
+def _terms(*weights: float) -> dict[str, float]:
+    """A term vector over the stems t0, t1… (unit length; all zeros: no term)."""
+    return unit_length({f"t{i}": weight for i, weight in enumerate(weights)})
 
 
 @st.composite
@@ -39,13 +45,10 @@ def cases(draw: st.DrawFn) -> tuple[list[Match], list[Example], dict[str, Notice
     examples = [e if e.positive else Example(e.notice_id, False, "not_relevant") for e in examples]
     profiles = {}
     for i in ids:
-        vector = draw(
-            st.none()
-            | st.lists(
-                st.floats(min_value=-1, max_value=1, allow_nan=False), min_size=4, max_size=4
-            ).map(np.array)
+        weights = draw(
+            st.lists(st.floats(min_value=0, max_value=1, allow_nan=False), min_size=4, max_size=4)
         )
-        profiles[i] = NoticeProfile(i, f"titre {i}", vector)
+        profiles[i] = NoticeProfile(i, f"titre {i}", _terms(*weights))
     limit = draw(st.integers(min_value=1, max_value=12))
     return candidates, examples, profiles, limit
 
@@ -100,16 +103,16 @@ def test_without_a_refusal_the_engine_order_stands(
 
 
 def test_a_notice_like_a_relevant_one_overtakes_one_like_a_rejected_one() -> None:
-    web, package = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    web, package = _terms(1.0, 0.0, 0.0), _terms(0.0, 1.0, 0.0)
     profiles = {
         "ted:liked": NoticeProfile("ted:liked", "Refonte du site internet", web),
         "ted:refused": NoticeProfile("ted:refused", "Maintenance du progiciel", package),
         "boamp:a": NoticeProfile("boamp:a", "Maintenance logiciel", package),
         "boamp:b": NoticeProfile("boamp:b", "Création d'un site web", web),
-        "boamp:c": NoticeProfile("boamp:c", "Autre chose", np.array([0.0, 0.0, 1.0])),
+        "boamp:c": NoticeProfile("boamp:c", "Autre chose", _terms(0.0, 0.0, 1.0)),
     }
     fillers = {f"boamp:f{i}": score for i, score in enumerate((6.0, 5.0, 1.0, 0.0))}
-    profiles.update({i: NoticeProfile(i, i, np.array([0.0, 0.0, 1.0])) for i in fillers})
+    profiles.update({i: NoticeProfile(i, i, _terms(0.0, 0.0, 1.0)) for i in fillers})
     candidates = sorted(
         [_match("boamp:a", 3.0), _match("boamp:c", 2.99), _match("boamp:b", 2.98)]
         + [_match(i, score) for i, score in fillers.items()],
@@ -136,7 +139,7 @@ def test_a_notice_like_a_relevant_one_overtakes_one_like_a_rejected_one() -> Non
 
 
 def test_with_refusals_only_a_near_twin_of_a_declined_notice_moves_down() -> None:
-    package, other = np.array([0.0, 1.0]), np.array([1.0, 0.0])
+    package, other = _terms(0.0, 1.0), _terms(1.0, 0.0)
     profiles = {
         "ted:declined": NoticeProfile("ted:declined", "Maintenance du progiciel", package),
         "boamp:twin": NoticeProfile("boamp:twin", "Maintenance progiciel", package),
@@ -154,7 +157,7 @@ def test_with_refusals_only_a_near_twin_of_a_declined_notice_moves_down() -> Non
 
 
 def test_a_rejected_candidate_is_dropped_and_a_relevant_one_says_so() -> None:
-    profiles = {i: NoticeProfile(i, i, np.array([1.0, 0.0])) for i in ("x:1", "x:2", "x:3")}
+    profiles = {i: NoticeProfile(i, i, _terms(1.0, 0.0)) for i in ("x:1", "x:2", "x:3")}
     candidates = [_match("x:1", 2.0), _match("x:2", 1.0), _match("x:3", 0.0)]
     examples = [Example("x:1", False, "declined"), Example("x:3", True, "lead")]
     ranked = rerank(candidates, examples, profiles, limit=5)
@@ -234,9 +237,9 @@ def test_balance_is_one_for_even_feedback_and_zero_for_one_kind(
 
 def test_one_refusal_among_many_relevant_moves_less_than_balanced_feedback() -> None:
     """The same refusal, with nine relevant notices or with one: the first moves a fifth as much."""
-    liked, refused = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    liked, refused = _terms(1.0, 0.0), _terms(0.0, 1.0)
     profiles = {
-        f"c:{i}": NoticeProfile(f"c:{i}", "", np.array([math.cos(a), math.sin(a)]))
+        f"c:{i}": NoticeProfile(f"c:{i}", "", _terms(math.cos(a), math.sin(a)))
         for i, a in enumerate(np.linspace(0.0, math.pi / 2, 6))
     }
     profiles.update({f"p:{i}": NoticeProfile(f"p:{i}", "", liked) for i in range(9)})

@@ -11,7 +11,6 @@ from pydantic import BaseModel, StringConstraints
 
 from app.api.deps import (
     AUTHENTICATED,
-    ContextDep,
     CurrentPrincipal,
     MatchingDep,
     NowDep,
@@ -34,7 +33,6 @@ def read_member_matches(
     principal: CurrentPrincipal,
     session: SessionDep,
     matching: MatchingDep,
-    context: ContextDep,
     now: NowDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     include_closed: bool = False,
@@ -48,7 +46,6 @@ def read_member_matches(
         session=session,
         principal=principal,
         matching=matching,
-        index=context.index,
         member_id=member_id,
         now=now,
         limit=limit,

@@ -95,7 +95,6 @@ def home(
         ranked = ranked_with_feedback(
             session,
             context.matching,
-            context.index,
             member,
             now=now,
             limit=RANKED_WHEN_FILTERING if filters.narrows else SHOWN,

@@ -127,7 +127,6 @@ def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Notic
         ranked = ranked_with_feedback(
             session,
             context.matching,
-            context.index,
             profile,
             now=now,
             limit=SHOWN,
