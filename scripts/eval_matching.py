@@ -80,8 +80,8 @@ from app.matching.engine import MatchingEngine  # noqa: E402
 from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
 from app.matching.scoring import Match, ScoringWeights, rank_notices  # noqa: E402
 from app.matching.search import (  # noqa: E402
-    QUERY_MEMBER_ID,
     SHORT_QUERY_WEIGHTS,
+    read_query,
     search_notices,
 )
 from app.members.feedback_examples import Example  # noqa: E402
@@ -89,7 +89,7 @@ from app.search.edge_index import EdgeIndex  # noqa: E402
 from app.search.embedder import Embedder, load_embedder  # noqa: E402
 from app.search.index import REQUIREMENT, SearchFilter  # noqa: E402
 from models.member import Member  # noqa: E402
-from models.notice import Nature, Notice  # noqa: E402
+from models.notice import Notice  # noqa: E402
 from models.vocabulary.cpv import cpv_labels  # noqa: E402
 
 DEVSET = ROOT / "data" / "devset"
@@ -599,13 +599,16 @@ def search_ratio_held_out(matching: MatchingEngine, now: datetime) -> None:
     queries: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text("utf-8"))
     judged = load_qrels(DEVSET / "search" / "judged.json")
     graded = [q for q in queries if any(g > 0 for g in judged.get(q, {}).values())]
-    member = SHORT_QUERY_WEIGHTS
 
     def ndcg(dense: float, q: str) -> float:
-        weights = dataclasses.replace(member, dense=dense)
-        query = Member(id=QUERY_MEMBER_ID, name="q", expertise=[queries[q]], sells=list(Nature))
+        query = read_query(queries[q])
         found = matching.match_member(
-            query, now=now, limit=10, include_closed=True, weights=weights
+            query.member,
+            now=now,
+            limit=10,
+            include_closed=True,
+            weights=dataclasses.replace(SHORT_QUERY_WEIGHTS, dense=dense),
+            context_candidates=query.context_candidates,
         )
         return judged_metrics([m.notice_id for m in found], judged[q]).ndcg
 

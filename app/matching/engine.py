@@ -68,7 +68,11 @@ alone found 66% with 100 and 89% with 200. ``limit`` 100 (the quality evaluation
 gets 200 per list.
 """
 CONTEXT_CANDIDATES = 200
-"""Candidates of the first pass that infers a member's CPV profile (once per catalog)."""
+"""Candidates of the first pass that infers a member's CPV profile (once per catalog).
+
+The nearest passages and the best BM25 notices each propose this many, among which the
+``feedback_notices`` best text matches lend their codes. A caller may ask for fewer
+(free-text search does, see :mod:`app.matching.search`)."""
 
 
 def candidates_per_signal(limit: int) -> int:
@@ -107,6 +111,10 @@ class NoticeMatches:
     lots: dict[str | None, list[tuple[str, Match]]]
 
 
+ContextKey = tuple[str, tuple[int, str], ScoringWeights, int]
+"""A member context's cache key: member, catalog version, weights, candidates."""
+
+
 def _member_key(member: Member) -> str:
     return hashlib.sha256(member.model_dump_json().encode()).hexdigest()
 
@@ -129,9 +137,7 @@ class MatchingEngine:
         self._members: BoundedCache[str, tuple[str, MemberEvidence]] = BoundedCache(
             MEMBER_CACHE_SIZE
         )
-        self._contexts: BoundedCache[tuple[str, tuple[int, str], ScoringWeights], MemberContext] = (
-            BoundedCache(CONTEXT_CACHE_SIZE)
-        )
+        self._contexts: BoundedCache[ContextKey, MemberContext] = BoundedCache(CONTEXT_CACHE_SIZE)
         self._vectors = PassageVectors()
         self._prepared: BoundedCache[str, PreparedNotice] = BoundedCache(NOTICE_CACHE_SIZE)
         self._rebuilding = threading.Lock()
@@ -266,33 +272,39 @@ class MatchingEngine:
         )
         return list(dict.fromkeys(str(h.payload["notice_id"]) for row in hits for h in row))
 
-    def context(self, member: Member, weights: ScoringWeights | None = None) -> MemberContext:
+    def context(
+        self,
+        member: Member,
+        weights: ScoringWeights | None = None,
+        *,
+        candidates: int = CONTEXT_CANDIDATES,
+    ) -> MemberContext:
         """The member's CPV profile and signal scales for the current catalog.
 
         :func:`member_context` over the notices the member's words find in the whole
-        catalog (nearest passages and best BM25), with the scales of the catalog's
-        sample: on a catalog up to the sample's size, the numbers of scoring the
-        whole catalog at once. ``weights`` (default the engine's) weigh the text
-        signals that pick the notices lending their codes to the profile.
+        catalog (the ``candidates`` nearest passages and best BM25 notices), with the
+        scales of the catalog's sample: on a catalog up to the sample's size, the
+        numbers of scoring the whole catalog at once. ``weights`` (default the
+        engine's) weigh the text signals that pick the notices lending their codes.
         """
         weights = weights or self.weights
         catalog, sample = self._current()
-        key = (_member_key(member), catalog.version, weights)
+        key = (_member_key(member), catalog.version, weights, candidates)
         found = self._contexts.get(key)
         if found is not None:
             return found
         evidence = self.evidence(member)
         lex_all = catalog.lexical.scores(evidence.query)
-        candidates = list(
+        found_by_words = list(
             dict.fromkeys(
                 [
-                    *self._nearest(evidence, None, CONTEXT_CANDIDATES),
-                    *catalog.top_notices(lex_all, catalog.whole, CONTEXT_CANDIDATES),
+                    *self._nearest(evidence, None, candidates),
+                    *catalog.top_notices(lex_all, catalog.whole, candidates),
                 ]
             )
         )
         context = member_context(
-            evidence, self._batch(candidates), catalog.lexical, weights, sample=sample
+            evidence, self._batch(found_by_words), catalog.lexical, weights, sample=sample
         )
         self._contexts.put(key, context)
         return context
@@ -309,15 +321,17 @@ class MatchingEngine:
         natures: Collection[Nature] | None = None,
         value_range: ValueRange | None = None,
         weights: ScoringWeights | None = None,
+        context_candidates: int = CONTEXT_CANDIDATES,
     ) -> list[Match]:
         """The member's best notices (one match per notice, best target), reasons included.
 
-        ``weights`` (default the engine's) let free-text search weigh the signals its
-        own way over the same catalog, index and caches.
+        ``weights`` (default the engine's) and ``context_candidates`` (see
+        :meth:`context`) let free-text search read a query its own way over the same
+        catalog, index and caches.
         """
         weights = weights or self.weights
         catalog = self.catalog()
-        context = self.context(member, weights)
+        context = self.context(member, weights, candidates=context_candidates)
         evidence = self.evidence(member)
         mask = np.ones(len(catalog.target_lot), dtype=bool)
         if not include_closed:

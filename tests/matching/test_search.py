@@ -18,12 +18,14 @@ from pathlib import Path
 import pytest
 
 from app.core.config import Settings
-from app.matching.search import search_notices
+from app.matching.engine import CONTEXT_CANDIDATES
+from app.matching.search import SHORT_QUERY_CONTEXT_CANDIDATES, read_query, search_notices
+from app.search.index import REQUIREMENT
 from app.wiring.background import sync_once
 from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
-from tests.utils.data import devset_lines
+from tests.utils.data import DEVSET, devset_lines
 
 pytestmark = pytest.mark.slow
 
@@ -141,3 +143,22 @@ def test_accents_ligatures_and_case_do_not_matter(context: AppContext, query: st
     plain = _ranked(context, "maîtrise d'œuvre école")
     assert set(plain[:3]) == set(SCHOOL_DESIGN)
     assert _ranked(context, query) == plain
+
+
+def test_a_short_query_s_codes_come_from_its_first_candidates_as_from_every_notice(
+    devset: AppContext,
+) -> None:
+    """A short query reads fewer candidates than a member for its CPV profile (the cost of a
+    search): for every judged query, the profile is the one every notice gives."""
+    queries: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text("utf-8"))
+    every = devset.index.count(REQUIREMENT)  # every passage: every notice is a candidate
+    assert SHORT_QUERY_CONTEXT_CANDIDATES < CONTEXT_CANDIDATES < every
+    for text in queries.values():
+        query = read_query(text)
+        assert query.context_candidates == SHORT_QUERY_CONTEXT_CANDIDATES
+        served = devset.matching.context(
+            query.member, query.weights, candidates=SHORT_QUERY_CONTEXT_CANDIDATES
+        )
+        whole = devset.matching.context(query.member, query.weights, candidates=every)
+        assert served.profile == whole.profile, text
+        assert served.profile.levels, text  # a profile, not two empty ones
