@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import create_db_engine, migrate, session_factory
-from app.matching.engine import MatchingEngine, limit_blas_threads
+from app.matching.engine import MatchingEngine, limit_blas_threads, tune_garbage_collector
 from app.search.embedder import CachingEmbedder, Embedder, load_embedder
 from app.search.index import VectorIndex, open_index
 
@@ -31,6 +31,7 @@ class AppContext:
     def open(cls, settings: Settings) -> AppContext:
         """Create the data folder, connect and migrate the schema to head."""
         limit_blas_threads()  # once per process, before any scoring (see its docstring)
+        tune_garbage_collector()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_db_engine(settings.effective_database_url)
         migrate(engine)

@@ -8,6 +8,7 @@ search, and a catalog that follows the store.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from app.core.config import Settings
 from app.matching.batch import build_batch, build_member
-from app.matching.engine import MatchingEngine
+from app.matching.engine import YOUNG_COLLECTION_THRESHOLD, MatchingEngine
 from app.matching.filters import passes
 from app.matching.lexical import BM25Index, notice_documents
 from app.matching.scoring import member_context, rank_notices, score_targets, target_filters
@@ -222,3 +223,15 @@ def test_served_scores_are_the_tuned_scores(
     assert {m.notice_id for m in served[:10]} <= {notice_id for notice_id, _ in tuned}
     offline = rank_notices(evidence, batch, lexical, weights, now=NOW, include_closed=True)
     assert [m.notice_id for m in offline[:15]] == [notice_id for notice_id, _ in tuned]
+
+
+def test_a_serving_process_collects_its_young_objects_less_often(settings: Settings) -> None:
+    """Opening the context sets the collector's first threshold (the engine's caches make
+    every full collection long, see ``YOUNG_COLLECTION_THRESHOLD``); the others stay."""
+    before = gc.get_threshold()
+    gc.set_threshold(700, *before[1:])
+    try:
+        AppContext.open(settings).close()
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)
