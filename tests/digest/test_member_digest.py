@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 import yaml
 
+from app.core.db import transaction
 from app.digest.changes import short_date
+from app.digest.gather import all_groups, candidates_since, gather_member
+from app.digest.preferences import preferences_of
 from app.digest.run import send_digests
+from app.digest.selection import DigestMatcher, indexed_encoder
+from app.intentions.service import IntentionIn, declare
+from app.members.feedback import set_feedback
+from app.members.feedback_examples import Verdict
+from app.members.service import get_member, member_from_row
 from app.wiring.background import sync_once
 from app.wiring.context import AppContext
+from models.consortium import IntentionRole
 from tests.digest.scenario import (
     CLOSING,
     NOTICE,
@@ -124,3 +133,61 @@ def test_nothing_new_sends_nothing_and_a_second_run_sends_nothing(
     tomorrow = send_digests(context, now=now + timedelta(days=1, hours=1))  # due, nothing new
     assert tomorrow.composed == tomorrow.sent == 0 and tomorrow.nothing_new > 0
     assert len(smtp.handler.messages) == first.sent
+
+
+def _new_fits(context: AppContext, member_id: str, *, now: datetime) -> list[str]:
+    """The notices a member's digest would tell as new, composed as ``digest send`` does."""
+    since = now - timedelta(days=7)
+    with context.sessions() as session:
+        row = get_member(session=session, member_id=member_id)
+        assert row is not None
+        member = member_from_row(row)
+        candidates = candidates_since(session, since, now)
+        encoder = indexed_encoder(context.index, context.embedder, [c.notice for c in candidates])
+        digest = gather_member(
+            session,
+            DigestMatcher(context.matching, candidates, encoder),
+            member,
+            preferences_of(None, member),
+            groups=all_groups(session),
+            since=since,
+            now=now,
+            public_url=context.settings.public_url,
+        )
+    return [new.notice.notice_id for new in digest.new]
+
+
+def test_a_new_notice_set_aside_or_declined_is_not_told_as_new(
+    context: AppContext, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    before = _new_fits(context, "m-web", now=now)
+    set_aside, declined, *rest = before
+    with transaction(context.sessions) as session:
+        set_feedback(
+            session=session,
+            member_id="m-web",
+            notice_id=set_aside,
+            verdict=Verdict.not_relevant,
+            now=now,
+        )
+        declare(
+            session=session,
+            notice_id=declined,
+            member_id="m-web",
+            intention=IntentionIn(role=IntentionRole.declined),
+            actor="test",
+            now=now,
+        )
+
+    after = _new_fits(context, "m-web", now=now)
+    assert set_aside not in after and declined not in after
+    kept = [i for i in before if i not in (set_aside, declined)]
+    assert after[: len(kept)] == kept  # the others still told, in the same order
+
+    send_digests(context, now=now, member_id="m-web")
+    (message,) = smtp.handler.to(_address("m-web"))
+    text = _text(message)
+    assert f"/notices/{set_aside}" not in text and f"/notices/{declined}" not in text
+    assert any(f"/notices/{notice_id}" in text for notice_id in rest)
