@@ -28,6 +28,7 @@ from app.digest.labels import labels_for
 from app.digest.preferences import PERIODS, Frequency, Preferences, member_recipient
 from app.digest.selection import Candidate, DigestMatcher, StoredNotice
 from app.digest.steps import due_steps
+from app.feedback.service import rerank_for_member
 from app.members.feedback import member_examples
 from models.group import Group
 from models.member import Member
@@ -118,24 +119,25 @@ def gather_member(
 ) -> MemberDigest:
     """The member's digest (maybe empty): only what they were not told yet.
 
-    A new notice the member already set aside ("pas pour moi") or declined on the web
-    pages between its arrival and the digest is not told either: a refusal is final
-    wherever notices are proposed. ``groups``: every group (read once per run); the
-    member's own date their steps.
+    The new notices are ordered as the member's own list orders them: re-ranked by
+    their feedback (:func:`app.feedback.service.rerank_for_member`), so a notice like
+    those they set aside comes lower, and one they already set aside ("pas pour
+    moi") or declined between its arrival and the digest is not told at all: a
+    refusal is final wherever notices are proposed. ``groups``: every group (read
+    once per run); the member's own date their steps.
     """
     recipient = member_recipient(member.id)
     labels = labels_for(preferences.language)
     digest = MemberDigest(recipient, member.email, member.name, labels)
     told = told_items(session, recipient)
-    refused = {
-        e.notice_id for e in member_examples(session=session, member_id=member.id) if not e.positive
-    }
 
-    fits = [
+    new = [
         m
         for m in matcher.matches(member, now=now, threshold=preferences.threshold, since=since)
-        if m.notice_id not in told and m.notice_id not in refused
+        if m.notice_id not in told
     ]
+    examples = member_examples(session=session, member_id=member.id)
+    fits = [r.match for r in rerank_for_member(matcher.engine, new, examples, limit=len(new))]
     working = {
         row.notice_id: row.role
         for row in session.scalars(select(IntentionRow).where(IntentionRow.member_id == member.id))

@@ -102,7 +102,8 @@ class DigestMatcher:
     def __init__(
         self, engine: MatchingEngine, candidates: Sequence[Candidate], encoder: Embedder
     ) -> None:
-        self._engine = engine
+        self.engine = engine
+        """The matching engine whose catalog, contexts and scoring the digest shares."""
         self._encoder = encoder
         self.candidates = {c.notice.id: c for c in candidates}
         self._ordered = list(candidates)
@@ -139,7 +140,7 @@ class DigestMatcher:
         if window is None:
             return []
         batch = window.batch
-        engine, weights = self._engine, self._engine.weights
+        engine, weights = self.engine, self.engine.weights
         evidence, context = engine.evidence(member), engine.context(member)
         lexical = engine.catalog().lexical
         score = score_targets(evidence, batch, lexical, weights, context).score

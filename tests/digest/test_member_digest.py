@@ -14,8 +14,9 @@ from app.digest.gather import all_groups, candidates_since, gather_member
 from app.digest.preferences import preferences_of
 from app.digest.run import send_digests
 from app.digest.selection import DigestMatcher, indexed_encoder
+from app.feedback.service import rerank_for_member
 from app.intentions.service import IntentionIn, declare
-from app.members.feedback import set_feedback
+from app.members.feedback import member_examples, set_feedback
 from app.members.feedback_examples import Verdict
 from app.members.service import get_member, member_from_row
 from app.wiring.background import sync_once
@@ -191,3 +192,32 @@ def test_a_new_notice_set_aside_or_declined_is_not_told_as_new(
     text = _text(message)
     assert f"/notices/{set_aside}" not in text and f"/notices/{declined}" not in text
     assert any(f"/notices/{notice_id}" in text for notice_id in rest)
+
+
+def test_the_new_notices_are_ordered_as_the_member_s_feedback_orders_them(
+    context: AppContext, tmp_path: Path
+) -> None:
+    """A notice like one the member marked relevant comes up in the digest, as in their list."""
+    now = now_utc()
+    build_store(context, tmp_path, now=now)
+    before = _new_fits(context, "m-web", now=now)
+    refused, liked = before[0], before[-1]
+    with transaction(context.sessions) as session:
+        for notice_id, verdict in ((refused, Verdict.not_relevant), (liked, Verdict.relevant)):
+            set_feedback(
+                session=session, member_id="m-web", notice_id=notice_id, verdict=verdict, now=now
+            )
+        examples = member_examples(session=session, member_id="m-web")
+
+    after = _new_fits(context, "m-web", now=now)
+    engine_order = [i for i in before if i != refused]
+    assert sorted(after) == sorted(engine_order)  # the same notices, the refused one aside
+    assert after != engine_order  # feedback moved them
+    engine = context.matching
+    with context.sessions() as session:
+        row = get_member(session=session, member_id="m-web")
+        assert row is not None
+        member = member_from_row(row)
+    listed = {m.notice_id: m for m in engine.match_member(member, now=now, limit=200)}
+    ranked = rerank_for_member(engine, [listed[i] for i in before], examples, limit=len(before))
+    assert after == [r.match.notice_id for r in ranked]  # what the member's list gives them
