@@ -273,14 +273,24 @@ def dense_profile_baseline(p: Prepared) -> Callable[[Member], list[str]]:
     return rank
 
 
-def system(p: Prepared, weights: ScoringWeights) -> Callable[[Member], list[str]]:
+def system(
+    p: Prepared, weights: ScoringWeights, *, labels: CpvLabelIndex | None = None
+) -> Callable[[Member], list[str]]:
+    """The tuner's scoring over the whole devset at once: the served numbers.
+
+    Like the served engine, it holds no index of the CPV labels unless ``labels`` is
+    given (the "CPV from labels only" ablation): with none, a member or query whose
+    best notices lend no code their words support gets no CPV profile, not one
+    guessed from the labels.
+    """
+
     def rank(member: Member) -> list[str]:
         matches = rank_notices(
             p.evidence[member.id],
             p.batch,
             p.lexical,
             weights,
-            labels=p.labels,
+            labels=labels,
             include_closed=True,
             limit=100,
         )
@@ -654,7 +664,10 @@ def main() -> None:
         runs += [
             ("  dense only", system(p, replace(weights, lexical=0.0, cpv=0.0))),
             ("  dense + lexical (no CPV)", system(p, replace(weights, cpv=0.0))),
-            ("  CPV from labels only", system(p, replace(weights, feedback_notices=0))),
+            (
+                "  CPV from labels only",
+                system(p, replace(weights, feedback_notices=0), labels=p.labels),
+            ),
         ]
     results = [(name, *evaluate(p, rank)) for name, rank in runs]
     print("\njudged (judged.json; unjudged items count 0; share: judged part of each top 10)")

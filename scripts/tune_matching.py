@@ -50,7 +50,6 @@ from app.matching.scoring import (
     dense_scores,
     lexical_scores,
     member_context,
-    member_label_evidence,
     score_targets,
     target_filters,
 )
@@ -117,7 +116,6 @@ class Evaluator:
         self.ids = [p.batch.notices[n].id for n, _ in p.batch.targets]
         self._dense: dict[tuple[str, int], np.ndarray] = {}
         self._lex: dict[str, np.ndarray] = {}
-        self._labels: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
         self._eligible: dict[str, np.ndarray] = {}
         self.evaluations = 0
 
@@ -128,22 +126,13 @@ class Evaluator:
             self._dense[dense_key] = dense_scores(p.batch, evidence, w.dense_top_units)
         if member_id not in self._lex:
             self._lex[member_id] = lexical_scores(p.batch, p.lexical, evidence.query)
-        label_key = (member_id, w.label_codes_per_unit, w.label_lexical_share)
-        if label_key not in self._labels:
-            self._labels[label_key] = member_label_evidence(evidence, p.labels, w, p.batch)
         if member_id not in self._eligible:
             filters = target_filters(p.batch, evidence, include_closed=True, now=NOW)
             self._eligible[member_id] = np.asarray([passes(f) for f in filters], dtype=bool)
         dense, lex = self._dense[dense_key], self._lex[member_id]
-        context = member_context(
-            evidence,
-            p.batch,
-            p.lexical,
-            w,
-            dense=dense,
-            lex=lex,
-            label_evidence=self._labels[label_key],
-        )
+        # No label index, as served: a member whose best notices lend no supported code
+        # gets no CPV profile (the labels would guess one the engine never serves).
+        context = member_context(evidence, p.batch, p.lexical, w, dense=dense, lex=lex)
         scores = score_targets(evidence, p.batch, p.lexical, w, context, dense=dense, lex=lex)
         score = np.where(self._eligible[member_id], scores.score, -np.inf)
         return list(dict.fromkeys(ranked_by(score, self.ids)))[:100]

@@ -74,8 +74,12 @@ class ScoringWeights:
     - ``feedback_notices``: how many best text matches lend their main CPV code to
       the member's profile (0: labels only).
     - ``label_share``: share of label evidence in the profile when notice evidence
-      exists. Tuned to 0: on the devset, labels add nothing once notices speak, so
-      they serve when no notice does (an empty pool, ``feedback_notices`` 0).
+      exists (with a label index: ``labels`` of :func:`member_context`). Held at 0,
+      and the served engine holds no label index: a member or query whose best notices
+      lend no code their words support gets no CPV profile. Guessed from the labels
+      instead, "maîtrise d'oeuvre école" got the codes of works of art ("œuvre"), and
+      its judged nDCG@10 fell from 0.87 to 0.00; the tuner and the evaluation score
+      without labels too, so that tuned and served numbers are the same.
     - ``label_codes_per_unit``, ``label_lexical_share``: how many codes each unit
       takes from the CPV labels, and the weight of BM25 next to the cosine there.
     - ``label_support``: the cosine the label of a feedback code must reach with one
