@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from app.core.config import Settings
+from app.matching.batch import build_batch, build_member
 from app.matching.engine import CONTEXT_CANDIDATES
+from app.matching.lexical import BM25Index, notice_documents
+from app.matching.scoring import member_context
 from app.matching.search import SHORT_QUERY_CONTEXT_CANDIDATES, read_query, search_notices
 from app.search.index import REQUIREMENT
 from app.wiring.background import sync_once
@@ -162,3 +165,26 @@ def test_a_short_query_s_codes_come_from_its_first_candidates_as_from_every_noti
         whole = devset.matching.context(query.member, query.weights, candidates=every)
         assert served.profile == whole.profile, text
         assert served.profile.levels, text  # a profile, not two empty ones
+
+
+def test_every_judged_query_gets_the_tuner_s_profile(devset: AppContext) -> None:
+    """The tuner's functions over the whole devset at once and the served engine give a
+    query the same CPV profile, labels nowhere (the served engine holds no label index):
+    "maîtrise d'oeuvre école", whose best notices lend no code its words support, gets
+    none, where codes guessed from the labels read "œuvre" as works of art."""
+    queries: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text("utf-8"))
+    engine = devset.matching
+    notices = engine.notices(list(engine.catalog().notice_ids))
+    batch = build_batch(notices, devset.embedder)  # the indexed passages, remembered
+    documents = [doc for notice in notices for doc in notice_documents(notice)]
+    lexical = BM25Index([key for key, _ in documents], [fields for _, fields in documents])
+    profiles = {}
+    for text in queries.values():
+        query = read_query(text)
+        evidence = build_member(query.member, devset.embedder)
+        tuned = member_context(evidence, batch, lexical, query.weights or engine.weights)
+        served = engine.context(query.member, query.weights, candidates=query.context_candidates)
+        assert tuned.profile == served.profile, text
+        profiles[text] = served.profile
+    assert not any(profiles["maîtrise d'oeuvre école"].levels.values())
+    assert sum(1 for profile in profiles.values() if any(profile.levels.values())) >= 8
