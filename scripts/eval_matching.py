@@ -77,7 +77,7 @@ from app.matching.batch import (  # noqa: E402
 )
 from app.matching.cpv_inference import CpvLabelIndex  # noqa: E402
 from app.matching.engine import MatchingEngine  # noqa: E402
-from app.matching.lexical import BM25Index, notice_documents  # noqa: E402
+from app.matching.lexical import BM25Index, notice_documents, notices_index  # noqa: E402
 from app.matching.scoring import Match, ScoringWeights, rank_notices  # noqa: E402
 from app.matching.search import (  # noqa: E402
     SHORT_QUERY_WEIGHTS,
@@ -239,8 +239,7 @@ def prepare(cache_dir: Path = CACHE) -> Prepared:
     label_index = CpvLabelIndex.build(fr, en, codes)
     batch = build_batch(notices, encoder)
     evidence = {m.id: build_member(m, encoder) for m in members}
-    documents = [doc for n in notices for doc in notice_documents(n)]
-    lexical = BM25Index([k for k, _ in documents], [f for _, f in documents])
+    lexical = notices_index(notices)
     seconds = time.perf_counter() - start
     return Prepared(
         notices, members, qrels, judged, batch, evidence, lexical, label_index, encoder, seconds

@@ -253,3 +253,10 @@ def notice_documents(
             (target_key(notice.id, lot.id), fields + label_fields(lot.cpv or notice.cpv))
         )
     return documents
+
+
+def notices_index(notices: Iterable[Notice]) -> BM25Index:
+    """BM25 over every target of ``notices`` (each notice, then its lots), as a catalog
+    holds them: what scoring a fixed list of notices at once reads (tuning, evaluation)."""
+    documents = [document for notice in notices for document in notice_documents(notice)]
+    return BM25Index([key for key, _ in documents], [fields for _, fields in documents])

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 
 from app.feedback.profiles import NoticeProfile, notice_profile, similarities
 from app.feedback.rerank import rerank
-from app.matching.lexical import BM25Index, document_terms, notice_documents
+from app.matching.lexical import BM25Index, document_terms, notices_index
 from app.matching.scoring import Match, MatchReason
 from app.members.feedback_examples import Example
 from models.notice import Lot, Notice
 from models.vocabulary.cpv import cpv_labels
-from tests.utils.data import DEVSET
+from tests.utils.data import devset_notices
 
 SITE_REDESIGN = "decp:2178031130001820182rG0hS6Dd200"  # Refonte du site internet de la Ville
 SITE_BUILD = "decp:200063402000162018N030000"  # Conception… du site internet de la ville
@@ -25,13 +24,8 @@ PACKAGE_B = "decp:2245000170001320181831500"  # Maintenance du progiciel MICROSA
 @pytest.fixture(scope="module")
 def devset() -> tuple[dict[str, Notice], BM25Index]:
     """Every devset notice, and the BM25 index a catalog of them holds."""
-    notices = {}
-    for line in (DEVSET / "notices.jsonl").read_text(encoding="utf-8").splitlines():
-        data = json.loads(line)
-        if " " not in data["id"]:  # one DECP id has a space, which the model refuses
-            notices[data["id"]] = Notice.model_validate(data)
-    documents = [doc for notice in notices.values() for doc in notice_documents(notice)]
-    return notices, BM25Index([key for key, _ in documents], [fields for _, fields in documents])
+    notices = devset_notices()
+    return {notice.id: notice for notice in notices}, notices_index(notices)
 
 
 def _profiles(devset: tuple[dict[str, Notice], BM25Index], *ids: str) -> list[NoticeProfile]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from app.matching.batch import MemberEvidence, NoticeBatch, build_batch, build_member
+from app.matching.lexical import notices_index
 from app.matching.scoring import lexical_scores, unit_maxima
-from tests.matching.test_scoring import FACILITATOR_FR, TrigramEmbedder, _lexical, _pool
+from tests.matching.test_scoring import FACILITATOR_FR, TrigramEmbedder, _pool
 
 
 def _plain_maxima(batch: NoticeBatch, member: MemberEvidence, *, labels: bool = True) -> np.ndarray:
@@ -44,7 +45,7 @@ def test_without_labels_each_target_reads_only_what_its_buyer_wrote() -> None:
 def test_lexical_positions_follow_the_index_asked() -> None:
     notices = _pool()
     batch = build_batch(notices[:10], TrigramEmbedder())
-    whole, part = _lexical(notices), _lexical(notices[5:10])
+    whole, part = notices_index(notices), notices_index(notices[5:10])
     query = build_member(FACILITATOR_FR, TrigramEmbedder()).query
     for index in (whole, part, whole):  # the kept positions are those of the index asked
         scores = index.scores(query)
@@ -57,5 +58,5 @@ def test_lexical_positions_follow_the_index_asked() -> None:
     absent = [t for t, key in enumerate(batch.target_keys) if key not in part]
     assert absent and lexical_scores(batch, whole, query)[absent].max() > 0
     assert lexical_scores(batch, part, query)[absent].max() == 0
-    own = _lexical(notices[:10])
+    own = notices_index(notices[:10])
     assert batch.lexical_positions(own) is None  # the index's own order: no look-up

@@ -21,7 +21,7 @@ from app.core.config import Settings
 from app.matching.batch import build_batch, build_member
 from app.matching.engine import YOUNG_COLLECTION_THRESHOLD, MatchingEngine
 from app.matching.filters import passes
-from app.matching.lexical import BM25Index, notice_documents
+from app.matching.lexical import notices_index
 from app.matching.scoring import member_context, rank_notices, score_targets, target_filters
 from app.matching.search import search_notices
 from app.members.service import get_member, member_from_row
@@ -205,8 +205,7 @@ def test_served_scores_are_the_tuned_scores(
     served = engine.match_member(member, now=NOW, limit=15, include_closed=True)
     notices = _stored_notices(context)
     batch = build_batch(notices, context.embedder)
-    documents = [doc for notice in notices for doc in notice_documents(notice)]
-    lexical = BM25Index([key for key, _ in documents], [fields for _, fields in documents])
+    lexical = notices_index(notices)
     evidence = build_member(member, context.embedder)
     weights = engine.weights
     tuned_context = member_context(evidence, batch, lexical, weights)

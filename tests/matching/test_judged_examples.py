@@ -8,22 +8,20 @@ the engine serves and the tuner tunes.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
 
 from app.matching.batch import NoticeBatch, build_batch, build_member
-from app.matching.lexical import BM25Index, notice_documents
+from app.matching.lexical import BM25Index, notices_index
 from app.matching.scoring import Match, rank_notices
 from app.search.embedder import Embedder, load_embedder
 from models.member import Member
 from models.notice import Lot, Notice
+from tests.utils.data import DEVSET, devset_notices
 
-DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 PAINTING_WORKS = [
     "decp:217402643000192018TRBAT183000",  # travaux de peinture intérieure, bâtiments communaux
@@ -91,16 +89,8 @@ def _embedder() -> Embedder:
 
 @cache
 def _pool() -> tuple[NoticeBatch, BM25Index]:
-    notices = []
-    with (DEVSET / "notices.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            data = json.loads(line)
-            data["id"] = data["id"].replace(" ", "_")  # one DECP id has a space
-            notices.append(Notice.model_validate(data))
-    notices.append(BUILDING_WORKS)
-    documents = [doc for notice in notices for doc in notice_documents(notice)]
-    lexical = BM25Index([key for key, _ in documents], [fields for _, fields in documents])
-    return build_batch(notices, _embedder()), lexical
+    notices = [*devset_notices(), BUILDING_WORKS]
+    return build_batch(notices, _embedder()), notices_index(notices)
 
 
 def _rank(member: Member) -> list[Match]:

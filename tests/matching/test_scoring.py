@@ -16,7 +16,7 @@ import pytest
 from app.matching.batch import MemberEvidence, NoticeBatch, build_batch, build_member
 from app.matching.cpv_inference import CpvLabelIndex
 from app.matching.filters import apply_filters, departments_of, passes
-from app.matching.lexical import BM25Index, notice_documents
+from app.matching.lexical import BM25Index, notices_index
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
 from app.matching.sells import notice_buys
 from app.search.embedder import load_embedder
@@ -93,14 +93,9 @@ def _pool() -> tuple[Notice, ...]:
     return tuple(notices)
 
 
-def _lexical(notices: Sequence[Notice]) -> BM25Index:
-    documents = [doc for notice in notices for doc in notice_documents(notice)]
-    return BM25Index([key for key, _ in documents], [fields for _, fields in documents])
-
-
 @cache
 def _prepared() -> tuple[NoticeBatch, BM25Index]:
-    return build_batch(_pool(), TrigramEmbedder()), _lexical(_pool())
+    return build_batch(_pool(), TrigramEmbedder()), notices_index(_pool())
 
 
 def _rank(member: Member, **kwargs: object) -> list[Match]:
@@ -181,9 +176,9 @@ def test_closed_notices_are_excluded_unless_asked() -> None:
     notices = [*pool[:-5], closed, past, future, *pool[-2:]]
     batch = build_batch(notices, TrigramEmbedder())
     evidence = build_member(FACILITATOR_FR, TrigramEmbedder())
-    kept = {m.notice_id for m in rank_notices(evidence, batch, _lexical(notices), now=NOW)}
+    kept = {m.notice_id for m in rank_notices(evidence, batch, notices_index(notices), now=NOW)}
     assert closed.id not in kept and past.id not in kept and future.id in kept
-    everything = rank_notices(evidence, batch, _lexical(notices), now=NOW, include_closed=True)
+    everything = rank_notices(evidence, batch, notices_index(notices), now=NOW, include_closed=True)
     assert {closed.id, past.id} <= {m.notice_id for m in everything}
 
 
@@ -231,7 +226,7 @@ def test_lots_are_scored_and_the_best_target_is_kept() -> None:
     notices = [*(n for n in _pool() if n.id != ROADWORKS), with_lots]
     batch = build_batch(notices, TrigramEmbedder())
     evidence: MemberEvidence = build_member(FACILITATOR_FR, TrigramEmbedder())
-    lexical = _lexical(notices)
+    lexical = notices_index(notices)
     matches = rank_notices(evidence, batch, lexical, now=NOW)
     best = next(m for m in matches if m.notice_id == base.id)
     assert best.lot == "2"
@@ -281,7 +276,7 @@ def test_zero_cpv_weight_leaves_the_cpv_part_out() -> None:
 def test_real_encoder_ranks_participation_first(member: Member) -> None:
     encoder = load_embedder("use")
     batch = build_batch(_pool(), encoder)
-    matches = rank_notices(build_member(member, encoder), batch, _lexical(_pool()), now=NOW)
+    matches = rank_notices(build_member(member, encoder), batch, notices_index(_pool()), now=NOW)
     assert _position(matches, CONCERTATION) < 3
     assert _position(matches, CONCERTATION) < _position(matches, ROADWORKS)
 

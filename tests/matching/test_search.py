@@ -20,7 +20,7 @@ import pytest
 from app.core.config import Settings
 from app.matching.batch import build_batch, build_member
 from app.matching.engine import CONTEXT_CANDIDATES
-from app.matching.lexical import BM25Index, notice_documents
+from app.matching.lexical import notices_index
 from app.matching.scoring import member_context
 from app.matching.search import SHORT_QUERY_CONTEXT_CANDIDATES, read_query, search_notices
 from app.search.index import REQUIREMENT
@@ -176,8 +176,7 @@ def test_every_judged_query_gets_the_tuner_s_profile(devset: AppContext) -> None
     engine = devset.matching
     notices = engine.notices(list(engine.catalog().notice_ids))
     batch = build_batch(notices, devset.embedder)  # the indexed passages, remembered
-    documents = [doc for notice in notices for doc in notice_documents(notice)]
-    lexical = BM25Index([key for key, _ in documents], [fields for _, fields in documents])
+    lexical = notices_index(notices)
     profiles = {}
     for text in queries.values():
         query = read_query(text)

@@ -1,7 +1,9 @@
 """Paths to the bundled real payloads used by tests."""
 
+import json
 from pathlib import Path
 
+from models.notice import Notice
 from models.paths import BUNDLED_DATA_DIR
 
 SAMPLES = BUNDLED_DATA_DIR / "samples"
@@ -19,3 +21,14 @@ def devset_lines(count: int) -> list[str]:
     """The first ``count`` lines of the devset notices."""
     with (DEVSET / "notices.jsonl").open(encoding="utf-8") as handle:
         return [next(handle) for _ in range(count)]
+
+
+def devset_notices() -> list[Notice]:
+    """Every devset notice, parsed (the one DECP id with a space gets "_" instead)."""
+    notices = []
+    with (DEVSET / "notices.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line)
+            data["id"] = data["id"].replace(" ", "_")  # the model refuses a space in an id
+            notices.append(Notice.model_validate(data))
+    return notices
