@@ -599,33 +599,49 @@ def judged_search(
             print(f"  {q} {queries[q]!r}: {', '.join(served[q].unjudged)}")
 
 
-def search_ratio_held_out(matching: MatchingEngine, now: datetime) -> None:
-    """Leave-one-query-out over the one weight short queries change (dense, lexical 1).
+SHORT_QUERY_GRID = [
+    (dense, equivalent)
+    for dense in (0.125, 0.25, 0.5, 0.75, 1.0)
+    for equivalent in (0.0, 0.25, 0.5, 0.75)
+]
+"""The two weights short queries set: dense (lexical 1) × equivalents in the other language."""
 
-    Each judged query is ranked with the dense weight that does best on the other ten:
-    a figure the weight was not chosen on.
+
+def search_ratio_held_out(matching: MatchingEngine, now: datetime) -> None:
+    """Leave-one-query-out over the two weights short queries set (``SHORT_QUERY_GRID``).
+
+    Each judged query is ranked with the weights that do best on the other ten: a
+    figure the weights were not chosen on.
     """
     queries: dict[str, str] = json.loads((DEVSET / "search" / "queries.json").read_text("utf-8"))
     judged = load_qrels(DEVSET / "search" / "judged.json")
     graded = [q for q in queries if any(g > 0 for g in judged.get(q, {}).values())]
 
-    def ndcg(dense: float, q: str) -> float:
+    def ndcg(dense: float, equivalent: float, q: str) -> float:
         query = read_query(queries[q])
+        weights = dataclasses.replace(
+            SHORT_QUERY_WEIGHTS, dense=dense, equivalent_weight=equivalent
+        )
         found = matching.match_member(
             query.member,
             now=now,
             limit=10,
             include_closed=True,
-            weights=dataclasses.replace(SHORT_QUERY_WEIGHTS, dense=dense),
+            weights=weights,
             context_candidates=query.context_candidates,
         )
         return judged_metrics([m.notice_id for m in found], judged[q]).ndcg
 
-    grid = {dense: {q: ndcg(dense, q) for q in graded} for dense in (0.125, 0.25, 0.5, 0.75, 1.0)}
-    picks = {q: max(grid, key=lambda d: sum(grid[d][o] for o in graded if o != q)) for q in graded}
+    grid = {pair: {q: ndcg(*pair, q) for q in graded} for pair in SHORT_QUERY_GRID}
+
+    picks = {q: max(grid, key=lambda w: sum(grid[w][o] for o in graded if o != q)) for q in graded}
     held = [grid[picks[q]][q] for q in graded]
-    means = ", ".join(f"{d} {np.mean(list(rows.values())):.3f}" for d, rows in grid.items())
-    print(f"\nshort-query dense weight (lexical 1), judged nDCG@10 in-sample: {means}")
+    print("\nshort-query weights, judged nDCG@10 in-sample (dense for lexical 1 × equivalents):")
+    for dense in dict.fromkeys(d for d, _ in SHORT_QUERY_GRID):
+        cells = (
+            f"{e} {np.mean(list(grid[(dense, e)].values())):.3f}" for d, e in grid if d == dense
+        )
+        print(f"  dense {dense}: " + ", ".join(cells))
     print(
         f"leave-one-query-out: nDCG@10 {np.mean(held):.3f}, worst {min(held):.2f}; "
         f"weights picked: {sorted(set(picks.values()))}"

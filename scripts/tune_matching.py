@@ -18,7 +18,9 @@ other label knobs at their defaults, because the served engine holds no index of
 ``feedback_labels`` at True (for members, picking the notices that lend their codes
 by what their buyers wrote alone measured 0.813 against 0.817 as served, and cut the
 feedback gain from +0.049 to +0.017; free-text search sets it False for its short
-queries, measured on the judged queries by ``scripts/eval_matching.py``).
+queries, measured on the judged queries by ``scripts/eval_matching.py``);
+``equivalent_weight`` at 0 (a member's words carry no equivalents in the other
+language; free-text search sets it for its short queries, measured the same way).
 Objective: mean judged nDCG@10 (``judged.json``, unjudged items counted 0) over the
 members tuned on, plus 0.25 × the worst member's (a setting that sinks one member to
 lift others is not one a member would accept). The CPV-label figures of ``qrels.json``
@@ -69,6 +71,7 @@ START = ScoringWeights(
     label_lexical_share=ScoringWeights().label_lexical_share,
     label_support=ScoringWeights().label_support,
     feedback_labels=True,
+    equivalent_weight=0.0,
 )
 GRID: dict[str, Sequence[Any]] = {
     "lexical": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
@@ -93,6 +96,7 @@ HELD = (
     "label_codes_per_unit",
     "label_lexical_share",
     "feedback_labels",
+    "equivalent_weight",
 )
 """Knobs the search does not move (see the module docstring)."""
 JOINT = {
@@ -125,7 +129,7 @@ class Evaluator:
         if dense_key not in self._dense:
             self._dense[dense_key] = dense_scores(p.batch, evidence, w.dense_top_units)
         if member_id not in self._lex:
-            self._lex[member_id] = lexical_scores(p.batch, p.lexical, evidence.query)
+            self._lex[member_id] = lexical_scores(p.batch, p.lexical, evidence.lexical_query)
         if member_id not in self._eligible:
             filters = target_filters(p.batch, evidence, include_closed=True, now=NOW)
             self._eligible[member_id] = np.asarray([passes(f) for f in filters], dtype=bool)

@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from app.matching.cpv_inference import CpvNodeIndex
-from app.matching.lexical import BM25Index
+from app.matching.lexical import BM25Index, LexicalQuery, Query
 from app.search.embedder import Embedder
 from app.search.units import (
     ExpertiseUnit,
@@ -187,11 +187,19 @@ class MemberEvidence:
     member: Member
     units: tuple[ExpertiseUnit, ...]
     vectors: np.ndarray
+    equivalents: LexicalQuery | None = None
+    """The expertise text with its words' equivalents in the other language (a short
+    free-text query, :mod:`app.matching.equivalents`); None: the text alone."""
 
     @property
     def query(self) -> str:
-        """The member's whole expertise text, the lexical query."""
+        """The member's whole expertise text."""
         return " ".join(unit.text for unit in self.units)
+
+    @property
+    def lexical_query(self) -> Query:
+        """What BM25 scores: the expertise text, with its words' equivalents if any."""
+        return self.equivalents or self.query
 
 
 def build_member(member: Member, encoder: Embedder) -> MemberEvidence:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.matching.cpv_inference import CpvNodeIndex
+from app.matching.equivalents import WordCounter, WordVocabulary
 from app.matching.lexical import BM25Index, Field, notice_documents
 from app.search.units import target_codes
 from models.notice import Notice, NoticeStatus, RecordKind
@@ -39,7 +40,8 @@ def store_version(session: Session) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every matchable target with its BM25 document, CPV nodes and open/closed facts."""
+    """Every matchable target with its BM25 document, CPV nodes and open/closed facts,
+    and the notices' common words (where a short query's words find their equivalents)."""
 
     version: tuple[int, str]
     notice_ids: tuple[str, ...]
@@ -49,6 +51,7 @@ class Catalog:
     cpv_nodes: CpvNodeIndex
     open_until: np.ndarray  # target → deadline epoch seconds (inf: unknown; nan: not open)
     sample: tuple[str, ...]
+    words: WordVocabulary
 
     @cached_property
     def whole(self) -> np.ndarray:
@@ -103,8 +106,10 @@ def build_catalog(session: Session) -> Catalog:
     documents: list[Sequence[Field]] = []
     codes: list[tuple[str, ...]] = []
     open_until: list[float] = []
+    words = WordCounter()
     for row in rows:
         notice = Notice.model_validate(row.document)
+        words.add(notice)
         per_target = dict(target_codes(notice))
         for key, fields in notice_documents(notice):
             lot = key.split("#lot=", 1)[1] if "#lot=" in key else None
@@ -125,4 +130,5 @@ def build_catalog(session: Session) -> Catalog:
         cpv_nodes=CpvNodeIndex.build(codes),
         open_until=np.asarray(open_until, dtype=np.float64),
         sample=tuple(notice_ids[::step][:SAMPLE_SIZE]),
+        words=words.vocabulary(),
     )

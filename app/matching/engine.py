@@ -20,6 +20,7 @@ the served latency.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import threading
@@ -41,6 +42,7 @@ from app.matching.caches import (
     PassageVectors,
 )
 from app.matching.catalog import Catalog, build_catalog, store_version
+from app.matching.equivalents import WordEquivalents, embed_vocabulary
 from app.matching.filters import ValueRange
 from app.matching.scoring import (
     Match,
@@ -50,7 +52,7 @@ from app.matching.scoring import (
     rank_notices,
     standardised,
 )
-from app.search.embedder import Embedder
+from app.search.embedder import Embedder, uncached
 from app.search.index import LABEL, REQUIREMENT, SearchFilter, VectorIndex
 from app.search.units import RequirementPassage, notice_passages, text_for_embedding
 from models.member import Member
@@ -154,6 +156,8 @@ class MatchingEngine:
         self._embedder = embedder
         self.weights = weights or ScoringWeights()
         self._state: tuple[Catalog, NoticeBatch] | None = None  # catalog, sample batch
+        self._equivalents: tuple[tuple[int, str], WordEquivalents] | None = None  # by version
+        self._embedding_words = threading.Lock()
         self._members: BoundedCache[str, tuple[str, MemberEvidence]] = BoundedCache(
             MEMBER_CACHE_SIZE
         )
@@ -198,6 +202,23 @@ class MatchingEngine:
         with self._sessions() as session:
             catalog = build_catalog(session)
         return catalog, self._batch(catalog.sample)
+
+    def equivalents(self) -> WordEquivalents:
+        """The current catalog's common words, embedded: where short queries find their
+        words' equivalents in the other language. Built on first use (a process that
+        serves no free-text search, such as the digest, never holds them), then again
+        for a new catalog, embedding only the words the last vocabulary lacked."""
+        catalog = self.catalog()
+        with self._embedding_words:
+            found = self._equivalents
+            if found is not None and found[0] == catalog.version:
+                return found[1]
+            known = found[1].known() if found is not None else {}
+            # By the model itself: the embedder's cache is for the texts that come back.
+            vectors = embed_vocabulary(catalog.words, uncached(self._embedder), known)
+            equivalents = WordEquivalents(catalog.words, vectors)
+            self._equivalents = (catalog.version, equivalents)
+            return equivalents
 
     def _install(self, state: tuple[Catalog, NoticeBatch]) -> None:
         self._state = state
@@ -274,15 +295,23 @@ class MatchingEngine:
             split=[item.passages for item in prepared],
         )
 
-    def evidence(self, member: Member) -> MemberEvidence:
-        """The member's expertise units and vectors, re-embedded when the profile changes."""
+    def evidence(self, member: Member, weights: ScoringWeights | None = None) -> MemberEvidence:
+        """The member's expertise units and vectors, re-embedded when the profile changes.
+
+        When ``weights`` ask for equivalents (short free-text queries), the words carry
+        their equivalents in the other language among the current catalog's words.
+        """
         key = _member_key(member)
         found = self._members.get(member.id)
         if found is not None and found[0] == key:
-            return found[1]
-        evidence = build_member(member, self._embedder)
-        self._members.put(member.id, (key, evidence))
-        return evidence
+            evidence = found[1]
+        else:
+            evidence = build_member(member, self._embedder)
+            self._members.put(member.id, (key, evidence))
+        if weights is None or weights.equivalent_weight <= 0:
+            return evidence
+        query = self.equivalents().of(evidence.query, weights.equivalent_weight, self._embedder)
+        return dataclasses.replace(evidence, equivalents=query)
 
     def _nearest(
         self, evidence: MemberEvidence, search: SearchFilter | None, limit: int
@@ -313,8 +342,8 @@ class MatchingEngine:
         found = self._contexts.get(key)
         if found is not None:
             return found
-        evidence = self.evidence(member)
-        lex_all = catalog.lexical.scores(evidence.query)
+        evidence = self.evidence(member, weights)
+        lex_all = catalog.lexical.scores(evidence.lexical_query)
         found_by_words = list(
             dict.fromkeys(
                 [
@@ -352,11 +381,11 @@ class MatchingEngine:
         weights = weights or self.weights
         catalog = self.catalog()
         context = self.context(member, weights, candidates=context_candidates)
-        evidence = self.evidence(member)
+        evidence = self.evidence(member, weights)
         mask = np.ones(len(catalog.target_lot), dtype=bool)
         if not include_closed:
             mask &= catalog.open_mask(now)
-        lexical = catalog.lexical.scores(evidence.query)
+        lexical = catalog.lexical.scores(evidence.lexical_query)
         cpv = catalog.cpv_nodes.scores(
             context.profile, weights.cpv_depth_weights, weights.secondary_code_weight
         )

@@ -13,6 +13,12 @@ query word scores the best of its two stems in each document, so a word is never
 counted twice and cognates (``maintenance``, ``architecture``, ``accessible``)
 match across languages.
 
+A free-text query may also carry, for each of its words, the stems of its
+equivalents in the other language (:class:`LexicalQuery`, found by
+:mod:`app.matching.equivalents`): another form of the same word, so that a
+document matching both the word and its equivalent still counts the word once, and
+an equivalent counts at ``equivalent_weight`` of the word's own weight.
+
 Folding happens before stemming so that ``ÉLECTRICITÉ``, ``electricite`` and
 ``électricité`` all give the same stem. The implementation is a small inverted
 index over numpy arrays (BM25 with Lucene's non-negative idf, k1 = 1.2,
@@ -25,6 +31,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import numpy as np
@@ -90,6 +97,16 @@ def _short_field_terms(text: str, language: str) -> tuple[str, ...]:
     return tuple(_stemmer(language).stemWords(tokens(text)))
 
 
+def word_variants(token: str) -> tuple[str, ...]:
+    """A folded query word as its French and English stems (one when they agree)."""
+    return tuple(dict.fromkeys((_stemmer("fr").stemWord(token), _stemmer("en").stemWord(token))))
+
+
+def stem(token: str, language: str) -> str:
+    """A folded word stemmed in ``language`` (``fr``/``en``), as a document field is."""
+    return str(_stemmer(language).stemWord(token))
+
+
 def query_variants(text: str) -> dict[tuple[str, ...], int]:
     """Each distinct query word as its French and English stems, with its count."""
     return dict(_query_variants(text))
@@ -105,6 +122,28 @@ def _query_variants(text: str) -> tuple[tuple[tuple[str, ...], int], ...]:
     for (_, count), stem_fr, stem_en in zip(words.items(), fr, en, strict=True):
         variants[tuple(dict.fromkeys((stem_fr, stem_en)))] += count
     return tuple(variants.items())
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """A query text and, for some of its words, the stems of their equivalents.
+
+    ``equivalents`` pairs a word's own stems (:func:`word_variants`) with the stems of
+    its equivalents in the other language; each counts ``equivalent_weight`` of the
+    word's weight in a document. A plain text is a query without equivalents.
+    """
+
+    text: str
+    equivalents: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    equivalent_weight: float = 0.0
+
+
+Query = str | LexicalQuery
+"""What :class:`BM25Index` scores: a text, or a text with its words' equivalents."""
+
+
+def _as_query(query: Query) -> LexicalQuery:
+    return query if isinstance(query, LexicalQuery) else LexicalQuery(query)
 
 
 def _idf(total: int, frequency: int) -> float:
@@ -129,7 +168,7 @@ class BM25Index:
         self._position = {key: index for index, key in enumerate(self.keys)}
         self.k1 = k1
         self.b = b
-        self._last: tuple[str, np.ndarray] | None = None
+        self._last: tuple[Query, np.ndarray] | None = None
         # Postings are gathered as flat arrays of (term, document, frequency), then
         # grouped by term: a list of tuples per term took ~100 bytes per posting, some
         # 200 MB at 100k notices, which the process kept after the build.
@@ -177,44 +216,53 @@ class BM25Index:
         entry = self._postings.get(term)
         return _idf(len(self.keys), 0 if entry is None else int(entry[0].size))
 
-    def scores(self, query: str) -> np.ndarray:
+    def scores(self, query: Query) -> np.ndarray:
         """BM25 score of every document (in ``keys`` order) for ``query``."""
         last = self._last
         if last is not None and last[0] == query:
             return last[1].copy()
+        asked = _as_query(query)
+        equivalents = dict(asked.equivalents)
         total = np.zeros(len(self.keys), dtype=np.float32)
-        for variants, count in query_variants(query).items():
+        for variants, count in query_variants(asked.text).items():
             best = np.zeros(len(self.keys), dtype=np.float32)
-            for stem in variants:
-                entry = self._postings.get(stem)
-                if entry is not None:
+            forms = [(s, 1.0) for s in variants]
+            forms += [(s, asked.equivalent_weight) for s in equivalents.get(variants, ())]
+            for term, factor in forms:
+                entry = self._postings.get(term)
+                if entry is not None and factor > 0:
                     docs, weights = entry
-                    best[docs] = np.maximum(best[docs], weights)
+                    best[docs] = np.maximum(best[docs], factor * weights)
             total += (1.0 + math.log(count)) * best
         # Serving a member scores the same query twice (candidates, then ranking).
         self._last = (query, total.copy())
         return total
 
-    def top(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+    def top(self, query: Query, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best documents for ``query`` as (key, score), best first, ties by key."""
         scores = self.scores(query)
         order = sorted(range(len(self.keys)), key=lambda i: (-float(scores[i]), self.keys[i]))
         return [(self.keys[i], float(scores[i])) for i in order[:k] if scores[i] > 0]
 
-    def matched_terms(self, query: str, key: str) -> list[str]:
-        """Stems of ``query`` found in the document ``key``, most weighty first."""
+    def matched_terms(self, query: Query, key: str) -> list[str]:
+        """Stems of ``query`` (or of a word's equivalents) found in the document ``key``,
+        most weighty first."""
         index = self._position[key]
+        asked = _as_query(query)
+        equivalents = dict(asked.equivalents)
         found: list[tuple[float, str]] = []
-        for variants in query_variants(query):
-            for stem in variants:
-                entry = self._postings.get(stem)
-                if entry is None:
+        for variants in query_variants(asked.text):
+            forms = [(s, 1.0) for s in variants]
+            forms += [(s, asked.equivalent_weight) for s in equivalents.get(variants, ())]
+            for term, factor in forms:
+                entry = self._postings.get(term)
+                if entry is None or factor <= 0:
                     continue
                 docs, weights = entry
                 # A posting list holds each document once, in ascending order.
                 at = int(np.searchsorted(docs, index))
                 if at < docs.size and docs[at] == index:
-                    found.append((float(weights[at]), stem))
+                    found.append((factor * float(weights[at]), term))
                     break
         return [stem for _, stem in sorted(found, key=lambda item: (-item[0], item[1]))]
 

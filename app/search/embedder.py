@@ -246,6 +246,12 @@ class HashingEmbedder:
         return _normalise(out)
 
 
+def uncached(embedder: Embedder) -> Embedder:
+    """The model behind a :class:`CachingEmbedder` (else ``embedder``): for a batch of
+    texts embedded once, which would only push the remembered ones out."""
+    return embedder.inner if isinstance(embedder, CachingEmbedder) else embedder
+
+
 class CachingEmbedder:
     """An embedder that remembers its last ``capacity`` texts (least recently used out).
 

@@ -46,9 +46,11 @@ def sync_once(context: AppContext, *, optimize_after: int | None = OPTIMIZE_AFTE
 
 
 def warm_up(context: AppContext) -> None:
-    """Build the matching catalog and every member's context before the first request asks."""
+    """Build the matching catalog, its words' vectors (free-text search) and every
+    member's context before the first request asks."""
     matching = context.matching
     matching.refresh()
+    matching.equivalents()
     with context.sessions() as session:
         members = [member_from_row(row) for row in list_all_members(session=session)]
     for member in members:

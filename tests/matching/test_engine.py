@@ -156,6 +156,25 @@ def test_notice_vectors_are_read_back_not_embedded_again(context: AppContext) ->
     assert recording.texts and set(recording.texts) <= units
 
 
+@pytest.mark.usefixtures("engine")
+def test_a_new_catalog_s_words_are_embedded_for_search_only_if_new(context: AppContext) -> None:
+    recording = RecordingEmbedder(context.embedder)
+    fresh = MatchingEngine(context.sessions, context.index, recording)
+    before = fresh.catalog().words
+    assert recording.texts == []  # no search yet: no word embedded
+    fresh.equivalents()
+    assert sorted(recording.texts) == sorted({*before.fr, *before.en})
+    recording.texts.clear()
+    _store(context, devset_lines(600)[300:])
+    assert sync_once(context)  # the new notices indexed: their passages are read back
+    assert fresh.refresh()
+    assert fresh.equivalents() is fresh.equivalents()  # once per catalog
+    after = fresh.catalog().words
+    new_words = {*after.fr, *after.en} - {*before.fr, *before.en}
+    assert len(new_words) > 100  # 300 more notices bring words two of them use
+    assert sorted(recording.texts) == sorted(new_words)
+
+
 CONCERTATION = "decp:226600013000162018201902200"  # animation de la concertation citoyenne
 ROADWORKS = "decp:21740256900016201818S001300"  # petits travaux d'entretien de voirie
 

@@ -6,10 +6,12 @@ import pytest
 
 from app.matching.lexical import (
     BM25Index,
+    LexicalQuery,
     document_terms,
     notice_documents,
     query_variants,
     tokens,
+    word_variants,
 )
 from models.notice import Lot, Notice
 
@@ -53,6 +55,38 @@ def test_query_word_counts_once_across_its_two_stems() -> None:
     score = index.scores("sociologie")[0]
     assert score == pytest.approx(max(weights.values()))
     assert score < sum(weights.values())
+
+
+def _website(weight: float) -> LexicalQuery:
+    """ "website" with the French stems of "site" and "web" as its equivalents."""
+    return LexicalQuery("website", ((word_variants("website"), ("sit", "web")),), weight)
+
+
+def test_an_equivalent_counts_at_its_weight_of_the_word() -> None:
+    index = _index(
+        ("Refonte du site internet de la ville", "fr"),
+        ("Website redevelopment", "en"),
+        ("Travaux de voirie", "fr"),
+    )
+    site = index.scores("site")[0]
+    assert site > 0
+    assert index.scores("website")[0] == 0  # the word alone does not cross the languages
+    scores = index.scores(_website(0.5))
+    assert scores[0] == pytest.approx(0.5 * site)
+    assert scores[1] == pytest.approx(index.scores("website")[1])  # the word's own weight
+    assert scores[2] == 0
+    assert index.matched_terms(_website(0.5), "d0") == ["sit"]
+    assert index.scores(_website(0.0))[0] == 0
+
+
+def test_a_word_and_its_equivalent_in_one_document_count_once() -> None:
+    index = BM25Index(
+        ["both", "word"],
+        [[("Website", "en"), ("site web", "fr")], [("Website", "en"), ("voirie", "fr")]],
+    )
+    word, equivalent = index.scores("website")[0], index.scores("site")[0]
+    assert index.scores(_website(1.0))[0] == pytest.approx(max(word, equivalent))
+    assert index.scores(_website(1.0))[0] < word + equivalent
 
 
 def test_stopwords_carry_no_weight() -> None:

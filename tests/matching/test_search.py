@@ -10,6 +10,7 @@ the time); the ranking does not depend on the database (SQLite here).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -134,6 +135,43 @@ def test_website_development_finds_websites_before_works_coded_site_development(
     assert max(ranked.index(i) for i in JUDGED_WEBSITES) < min(works), ranked
 
 
+def _without_equivalents(context: AppContext, text: str, limit: int) -> list[str]:
+    query = read_query(text)
+    assert query.weights is not None and query.weights.equivalent_weight > 0
+    found = context.matching.match_member(
+        query.member,
+        now=NOW,
+        limit=limit,
+        include_closed=True,
+        weights=dataclasses.replace(query.weights, equivalent_weight=0.0),
+        context_candidates=query.context_candidates,
+    )
+    return [match.notice_id for match in found]
+
+
+def test_an_english_query_s_words_find_french_websites_through_their_equivalents(
+    devset: AppContext,
+) -> None:
+    """The word "website" is in no French notice; its equivalent "site" is."""
+
+    def french_websites(ranked: list[str]) -> list[str]:
+        notices = devset.matching.notices(ranked)
+        words = ({"site", "sites", "web"} & set(n.title.lower().split()) for n in notices)
+        return [n.id for n, w in zip(notices, words, strict=True) if n.language == "fr" and w]
+
+    served = french_websites(_ranked(devset, "website development", limit=10))
+    without = french_websites(_without_equivalents(devset, "website development", 10))
+    assert len(served) >= 2 and len(served) > len(without), (served, without)
+
+
+def test_a_french_query_finds_the_english_website_through_its_words_equivalents(
+    devset: AppContext,
+) -> None:
+    english = "ted:085126-2018"  # "Website (Re)Development", graded 2 for this query
+    assert english in _ranked(devset, "site internet accessible", limit=10)
+    assert english not in _without_equivalents(devset, "site internet accessible", 10)
+
+
 @pytest.mark.parametrize("query", ["MAÎTRISE D’ŒUVRE ÉCOLE", "Maîtrise d'Œuvre École"])
 def test_accents_ligatures_and_case_do_not_matter(context: AppContext, query: str) -> None:
     """Capitals and quotes in the query, accents and ligatures or none in the notices.
@@ -180,7 +218,9 @@ def test_every_judged_query_gets_the_tuner_s_profile(devset: AppContext) -> None
     profiles = {}
     for text in queries.values():
         query = read_query(text)
-        evidence = build_member(query.member, devset.embedder)
+        # The query's words with their equivalents among the catalog's, as served.
+        evidence = engine.evidence(query.member, query.weights)
+        assert evidence.units == build_member(query.member, devset.embedder).units
         tuned = member_context(evidence, batch, lexical, query.weights or engine.weights)
         served = engine.context(query.member, query.weights, candidates=query.context_candidates)
         assert tuned.profile == served.profile, text
