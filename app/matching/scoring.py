@@ -69,7 +69,9 @@ class ScoringWeights:
     - ``dense_top_units``: the dense score is the mean of this many best unit maxima.
     - ``cpv_depth_weights``: weight of an overlap at depth 2, 3, 4 and 5 (division,
       group, class, category); overlaps are summed over depths, so a notice in the
-      member's class scores at 2, 3 and 4.
+      member's class scores at 2, 3 and 4. This and ``dense_top_units`` are held at
+      their neutral values by the tuner: searched, they only moved in cross-validation
+      folds, to the held-out member's cost.
     - ``secondary_code_weight``: a notice's codes after its main one count this much.
     - ``feedback_notices``: how many best text matches lend their main CPV code to
       the member's profile (0: labels only).
