@@ -24,6 +24,8 @@ from models.notice import Notice
 from models.vocabulary.text import fold_words
 from tests.utils.data import devset_notices
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def vocabulary() -> WordVocabulary:
@@ -58,7 +60,7 @@ def test_a_word_counts_once_per_notice_in_the_notice_s_language() -> None:
     assert vocabulary.en == {"website": 2}
     assert vocabulary.language_of("website") == "en"
     assert vocabulary.language_of("site") == "fr"
-    assert vocabulary.language_of("inconnu") == "fr"  # the catalog's main language
+    assert vocabulary.language_of("inconnu") is None  # looks in both languages
 
 
 def test_the_vocabulary_holds_common_words_of_each_language(vocabulary: WordVocabulary) -> None:
@@ -104,3 +106,11 @@ def test_a_word_without_a_close_translation_carries_none(
     found = _found(equivalents, encoder, "peinture nettoyage")
     assert "peinture" not in found and "nettoyage" not in found
     assert equivalents.of("de la", 0.5, encoder).equivalents == ()
+
+
+def test_a_word_neither_vocabulary_holds_looks_in_both_languages(
+    equivalents: WordEquivalents, encoder: Embedder, vocabulary: WordVocabulary
+) -> None:
+    """Few devset notices are in English: "cleaning" is in no two of them."""
+    assert vocabulary.language_of("cleaning") is None
+    assert stem("nettoyage", "fr") in _found(equivalents, encoder, "cleaning services")["cleaning"]
