@@ -14,8 +14,8 @@ language are left out: a synonym in the same language ("école" for "scolaire")
 measured worse than none.
 
 A word's language is the one whose notices use it more; a word neither vocabulary holds
-("cleaning" in a catalog with few English notices) looks in both. Measured on the 12 judged queries of
-``data/devset/search`` (``scripts/eval_matching.py``).
+("cleaning" in a catalog with few English notices) looks in both. Measured on the 12
+judged queries of ``data/devset/search`` (``scripts/eval_matching.py``).
 """
 
 from __future__ import annotations
