@@ -2,7 +2,8 @@
 
 Lexical (BM25) and CPV scores are computed over every target (a notice or one
 of its lots) at each query: both are array operations, cheap even at 100k
-notices. No text and no vector is kept here: passages and their vectors stay
+notices. No notice text and no vector is kept here (only the words most notices
+use, counted, for free-text search's equivalents): passages and their vectors stay
 in the vector index, and full notices in the store, fetched for candidates only.
 """
 

@@ -163,7 +163,7 @@ class WordEquivalents:
         fresh = dict(zip(unknown, encoder.encode(unknown), strict=True)) if unknown else {}
         pairs: dict[tuple[str, ...], tuple[str, ...]] = {}
         for other in LANGUAGES:
-            # The words of the other language's: one product for all of them.
+            # The words whose equivalents are in ``other``: one matrix product for all.
             asking = [w for w in words if self.vocabulary.language_of(w) != other]
             if not asking:
                 continue
