@@ -1,7 +1,8 @@
 """Free-text search as people type it, served (store, index, engine) with the real USE model.
 
 Two or three words, French or English, against real devset notices: a query in one
-language finds notices written in the other, "website development" finds website
+language finds notices written in the other (by its words' equivalents where no CPV
+label carries it), "website development" finds website
 projects before the maintenance of named software packages (and, over the whole
 devset, before works coded "Site-development work"), and accents, ligatures
 and case never matter. One store for the module (embedding its notices takes most of
