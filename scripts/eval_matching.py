@@ -633,7 +633,6 @@ def search_ratio_held_out(matching: MatchingEngine, now: datetime) -> None:
         return judged_metrics([m.notice_id for m in found], judged[q]).ndcg
 
     grid = {pair: {q: ndcg(*pair, q) for q in graded} for pair in SHORT_QUERY_GRID}
-
     picks = {q: max(grid, key=lambda w: sum(grid[w][o] for o in graded if o != q)) for q in graded}
     held = [grid[picks[q]][q] for q in graded]
     print("\nshort-query weights, judged nDCG@10 in-sample (dense for lexical 1 × equivalents):")

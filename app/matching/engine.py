@@ -213,7 +213,7 @@ class MatchingEngine:
             found = self._equivalents
             if found is not None and found[0] == catalog.version:
                 return found[1]
-            known = found[1].known() if found is not None else {}
+            known = found[1].known if found is not None else {}
             # By the model itself: the embedder's cache is for the texts that come back.
             vectors = embed_vocabulary(catalog.words, uncached(self._embedder), known)
             equivalents = WordEquivalents(catalog.words, vectors)

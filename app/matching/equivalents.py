@@ -122,7 +122,7 @@ def embed_vocabulary(
 ) -> dict[str, np.ndarray]:
     """Each vocabulary word's vector, embedding only the words ``known`` lacks.
 
-    ``known`` holds a previous vocabulary's vectors (:meth:`WordEquivalents.known`): a
+    ``known`` holds a previous vocabulary's vectors (``WordEquivalents.known``): a
     new catalog embeds only its new words.
     """
     words = sorted({*vocabulary.fr, *vocabulary.en})
@@ -140,7 +140,13 @@ class WordEquivalents:
             language: _Side(sorted(words_of), vectors, language)
             for language, words_of in (("fr", vocabulary.fr), ("en", vocabulary.en))
         }
-        self._known = self.known()
+        self.known: dict[str, np.ndarray] = {
+            w: row
+            for side in self._sides.values()
+            for w, row in zip(side.words, side.matrix, strict=True)
+        }
+        """Each vocabulary word's vector (views of the look-up matrices, no copy): what the
+        next catalog's vocabulary starts from (:func:`embed_vocabulary`)."""
         self._queries: BoundedCache[tuple[str, float], LexicalQuery] = BoundedCache(QUERY_CACHE)
 
     def of(self, text: str, weight: float, encoder: Embedder) -> LexicalQuery:
@@ -159,7 +165,7 @@ class WordEquivalents:
         if not words or weight <= 0:
             return LexicalQuery(text)
         # A vocabulary word's vector is at hand; an encoder call costs more than the rest.
-        unknown = [w for w in words if w not in self._known]
+        unknown = [w for w in words if w not in self.known]
         fresh = dict(zip(unknown, encoder.encode(unknown), strict=True)) if unknown else {}
         pairs: dict[tuple[str, ...], tuple[str, ...]] = {}
         for other in LANGUAGES:
@@ -167,21 +173,12 @@ class WordEquivalents:
             asking = [w for w in words if self.vocabulary.language_of(w) != other]
             if not asking:
                 continue
-            vectors = np.asarray([self._known.get(w, fresh.get(w)) for w in asking])
+            vectors = np.asarray([self.known.get(w, fresh.get(w)) for w in asking])
             owns = [word_variants(words[w]) for w in asking]
             for own, found in zip(owns, self._sides[other].nearest(vectors, owns), strict=True):
                 if found:
                     pairs[own] = tuple(dict.fromkeys((*pairs.get(own, ()), *found)))
         return LexicalQuery(text, tuple(pairs.items()), weight)
-
-    def known(self) -> dict[str, np.ndarray]:
-        """Each vocabulary word's vector (views of the look-up matrices, no copy): what the
-        next catalog's vocabulary starts from."""
-        return {
-            w: row
-            for side in self._sides.values()
-            for w, row in zip(side.words, side.matrix, strict=True)
-        }
 
 
 class _Side:

@@ -115,12 +115,9 @@ def query_variants(text: str) -> dict[tuple[str, ...], int]:
 @lru_cache(maxsize=1024)
 def _query_variants(text: str) -> tuple[tuple[tuple[str, ...], int], ...]:
     # Memoised: a member's expertise text is analysed once per match, not once per target.
-    words = Counter(tokens(text))
-    fr = _stemmer("fr").stemWords(list(words))
-    en = _stemmer("en").stemWords(list(words))
     variants: Counter[tuple[str, ...]] = Counter()
-    for (_, count), stem_fr, stem_en in zip(words.items(), fr, en, strict=True):
-        variants[tuple(dict.fromkeys((stem_fr, stem_en)))] += count
+    for word, count in Counter(tokens(text)).items():
+        variants[word_variants(word)] += count
     return tuple(variants.items())
 
 
@@ -142,8 +139,18 @@ Query = str | LexicalQuery
 """What :class:`BM25Index` scores: a text, or a text with its words' equivalents."""
 
 
-def _as_query(query: Query) -> LexicalQuery:
-    return query if isinstance(query, LexicalQuery) else LexicalQuery(query)
+def _query_forms(query: Query) -> list[tuple[int, list[tuple[str, float]]]]:
+    """Each query word's count and forms: its own stems (weight 1), then its equivalents'
+    stems (``equivalent_weight``), those weighing nothing left out."""
+    asked = query if isinstance(query, LexicalQuery) else LexicalQuery(query)
+    equivalents = dict(asked.equivalents)
+    out = []
+    for variants, count in query_variants(asked.text).items():
+        forms = [(s, 1.0) for s in variants]
+        if asked.equivalent_weight > 0:
+            forms += [(s, asked.equivalent_weight) for s in equivalents.get(variants, ())]
+        out.append((count, forms))
+    return out
 
 
 def _idf(total: int, frequency: int) -> float:
@@ -221,16 +228,12 @@ class BM25Index:
         last = self._last
         if last is not None and last[0] == query:
             return last[1].copy()
-        asked = _as_query(query)
-        equivalents = dict(asked.equivalents)
         total = np.zeros(len(self.keys), dtype=np.float32)
-        for variants, count in query_variants(asked.text).items():
+        for count, forms in _query_forms(query):
             best = np.zeros(len(self.keys), dtype=np.float32)
-            forms = [(s, 1.0) for s in variants]
-            forms += [(s, asked.equivalent_weight) for s in equivalents.get(variants, ())]
             for term, factor in forms:
                 entry = self._postings.get(term)
-                if entry is not None and factor > 0:
+                if entry is not None:
                     docs, weights = entry
                     best[docs] = np.maximum(best[docs], factor * weights)
             total += (1.0 + math.log(count)) * best
@@ -248,15 +251,11 @@ class BM25Index:
         """Stems of ``query`` (or of a word's equivalents) found in the document ``key``,
         most weighty first."""
         index = self._position[key]
-        asked = _as_query(query)
-        equivalents = dict(asked.equivalents)
         found: list[tuple[float, str]] = []
-        for variants in query_variants(asked.text):
-            forms = [(s, 1.0) for s in variants]
-            forms += [(s, asked.equivalent_weight) for s in equivalents.get(variants, ())]
+        for _, forms in _query_forms(query):
             for term, factor in forms:
                 entry = self._postings.get(term)
-                if entry is None or factor <= 0:
+                if entry is None:
                     continue
                 docs, weights = entry
                 # A posting list holds each document once, in ascending order.
