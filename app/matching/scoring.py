@@ -15,7 +15,9 @@ Three signals per target (a whole notice, or one of its lots):
 The text signals are standardised per member (z-score over the member's whole
 pool of notices: raw scales differ between members, BM25 grows with text length);
 the CPV overlap is added as a bounded bonus, and only codes the member's own words
-support enter the profile (:func:`supported_evidence`). A notice gives one match:
+support (:func:`supported_evidence`), of what the member sells (no codes of goods
+for a member who sells none: :func:`~app.matching.sells.sold_codes`), enter the
+profile. A notice gives one match:
 its best target (its best lot when it has lots), among the targets that pass the
 hard filters (deadline, region, nature, and what the member sells:
 :mod:`app.matching.filters`).
@@ -49,7 +51,7 @@ from app.matching.cpv_inference import (
 )
 from app.matching.filters import AppliedFilter, ValueRange, apply_filters, passes
 from app.matching.lexical import BM25Index, Query
-from app.matching.sells import member_sells
+from app.matching.sells import member_sells, sold_codes
 from app.search.units import ExpertiseUnit, RequirementPassage
 from models.notice import Nature
 from models.vocabulary.cpv import cpv_labels
@@ -339,18 +341,22 @@ def member_context(
             batch, member, weights.dense_top_units, labels=weights.feedback_labels
         )
     first = text_scores(picking, lex, stats, weights)
-    from_notices = supported_evidence(
-        notice_evidence(ranked_codes(batch, first), top=weights.feedback_notices),
-        batch,
-        member,
-        weights.label_support,
+    sells = member_sells(member.member)
+    from_notices = sold_codes(
+        supported_evidence(
+            notice_evidence(ranked_codes(batch, first), top=weights.feedback_notices),
+            batch,
+            member,
+            weights.label_support,
+        ),
+        sells,
     )
     if label_evidence is None:
         # Labels weigh nothing next to notice evidence when label_share is 0.
         needed = weights.label_share > 0 or not from_notices
         label_evidence = member_label_evidence(member, labels, weights, batch) if needed else []
     profile = infer_profile(
-        labels=label_evidence,
+        labels=sold_codes(label_evidence, sells),
         notices=from_notices,
         declared=member.member.cpv,
         label_share=weights.label_share,

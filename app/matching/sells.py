@@ -17,7 +17,8 @@ is another trade than doing the work, even in the same CPV division. So:
 
 A notice that buys supplies only, without installation, laying or maintenance, is
 not proposed to a member who sells no supplies (the ``sells`` filter of
-:mod:`app.matching.filters`). The rules are
+:mod:`app.matching.filters`), and the codes of goods (divisions 03–44 and 48) do not
+enter such a member's inferred CPV profile (:func:`sold_codes`). The rules are
 word lists of French and English procurement vocabulary (Snowball-stemmed as the
 lexical signal is), never a rule for one trade.
 """
@@ -25,7 +26,7 @@ lexical signal is), never a rule for one trade.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,6 +102,22 @@ def inferred_sells(member: Member) -> frozenset[Nature]:
 def member_sells(member: Member) -> frozenset[Nature]:
     """What the member sells: as declared, else as inferred from their words."""
     return frozenset(member.sells) if member.sells else inferred_sells(member)
+
+
+def sold_codes(
+    evidence: Iterable[tuple[str, float]], sells: Collection[Nature]
+) -> list[tuple[str, float]]:
+    """The evidence codes of what the member sells: a code of goods only for a supplier.
+
+    A member's first hits lend their codes to the profile, and a code of goods
+    (division 03–44 or 48) whose label echoes the member's words lifts purchases of
+    those goods: an accountant's "analyse financière" brings in "financial analysis
+    software", and with it software platforms before the audits. Such a code
+    says what the buyer buys, and a member who sells no supplies does not sell it.
+    """
+    if Nature.supplies in sells:
+        return list(evidence)
+    return [(code, weight) for code, weight in evidence if code[:2] not in _SUPPLY_DIVISIONS]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import yaml
 
 from app.matching.batch import NoticeBatch, build_batch, build_member
 from app.matching.lexical import BM25Index, notices_index
-from app.matching.scoring import Match, rank_notices
+from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
 from app.search.embedder import Embedder, load_embedder
 from models.member import Member
 from models.notice import Lot, Notice
@@ -46,6 +46,18 @@ PAINTER = Member(
         "Pose de revêtements muraux et de sols souples dans les bâtiments publics.",
     ],
 )
+ACCOUNTANT = Member(
+    id="m-accountant",
+    name="Expert-comptable",
+    expertise=[
+        "Expertise comptable, audit financier et commissariat aux comptes pour les "
+        "associations et les collectivités.",
+        "Accompagnement à la gestion budgétaire et analyse financière.",
+    ],
+)
+"""Not a devset member: the assessors never read their list."""
+STATUTORY_AUDIT = "decp:8245411480001420192018ALS05300"  # commissaires aux comptes
+DEBT_PLATFORM = "decp:824538557000112018ALI00300"  # plateforme de gestion de la dette (48441000)
 LOT_CODES = {"1": ["45262660"], "2": ["45223220"], "3": ["45442100"], "14": ["45310000"]}
 """CPV codes of some lots, as buyers give them (asbestos removal, structural works,
 painting, electrical works); the others carry only the notice's code."""
@@ -132,3 +144,16 @@ def test_a_fitting_lot_of_a_large_works_notice_is_proposed_and_named() -> None:
     assert match.lot == "3"
     assert _position(matches, BUILDING_WORKS.id) < 50
     assert any(p.passage.lot == "3" for p in match.reasons.passages)
+
+
+@pytest.mark.slow
+def test_an_accountant_s_profile_holds_no_software_code_and_audits_come_first() -> None:
+    batch, lexical = _pool()
+    evidence = build_member(ACCOUNTANT, _embedder())
+    profile = member_context(evidence, batch, lexical, ScoringWeights()).profile
+    codes = {c.code for c in profile.codes()}
+    assert "79212000" in codes  # auditing services: what the member's words and buyers say
+    assert not any(code.startswith("48") for code in codes)  # "financial analysis software"
+    matches = _rank(ACCOUNTANT)
+    assert _position(matches, STATUTORY_AUDIT) < 5
+    assert _position(matches, STATUTORY_AUDIT) < _position(matches, DEBT_PLATFORM)

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from app.matching.filters import apply_filters
-from app.matching.sells import member_sells, notice_buys
+from app.matching.sells import member_sells, notice_buys, sold_codes
 from models.member import Member
 from models.notice import Lot, Nature, Notice
 
@@ -83,3 +83,11 @@ def test_a_lot_buys_by_its_own_codes_and_words() -> None:
     )
     assert notice_buys(notice, "1").supplies_only
     assert not notice_buys(notice).supplies_only
+
+
+def test_codes_of_goods_enter_only_a_supplier_s_profile() -> None:
+    evidence = [("48441000", 1.0), ("79212000", 0.5), ("45321000", 0.33), ("03000000", 0.25)]
+    services = sold_codes(evidence, {Nature.services})
+    assert services == [("79212000", 0.5), ("45321000", 0.33)]  # software and goods left out
+    assert sold_codes(evidence, {Nature.services, Nature.works}) == services
+    assert sold_codes(evidence, {Nature.services, Nature.supplies}) == evidence
