@@ -19,7 +19,8 @@
   notice that gives no value is kept and the reason says so, like an unknown place.
 - **sells**: a notice (or lot) that buys supplies only is not proposed to a member
   who sells no supplies; one that also asks for installation, laying or maintenance
-  is, and the reason says so (:mod:`app.matching.sells`).
+  is, and the reason says so; one that buys works only is not proposed to a member
+  who declared they sell no works (:mod:`app.matching.sells`).
 """
 
 from __future__ import annotations
@@ -143,17 +144,17 @@ def _value_filter(notice: Notice, lot: str | None, wanted: ValueRange) -> Applie
 
 
 def _sells_filter(notice: Notice, lot: str | None, sells: Collection[Nature]) -> AppliedFilter:
-    if Nature.supplies in sells:
-        return AppliedFilter("sells", True, "member sells supplies")
     buys = notice_buys(notice, lot)
+    bought = ", ".join(sorted(n.value for n in buys.natures))
+    if buys.natures & set(sells):
+        return AppliedFilter("sells", True, f"buys {bought}")
+    if buys.natures == {Nature.supplies} and buys.installation:
+        return AppliedFilter("sells", True, "supplies with installation, laying or maintenance")
     if buys.supplies_only:
         return AppliedFilter(
             "sells", False, "supplies only (no installation, laying or maintenance)"
         )
-    if buys.natures == {Nature.supplies}:
-        return AppliedFilter("sells", True, "supplies with installation, laying or maintenance")
-    bought = ", ".join(sorted(n.value for n in buys.natures))
-    return AppliedFilter("sells", True, f"buys {bought}")
+    return AppliedFilter("sells", False, f"{bought} only: the member declared they sell none")
 
 
 def apply_filters(
@@ -169,7 +170,8 @@ def apply_filters(
 ) -> tuple[AppliedFilter, ...]:
     """Every hard filter that applies to ``notice`` (or its ``lot``) for one member.
 
-    ``sells``: what the member sells (None: not checked).
+    ``sells``: what a notice may buy to be proposed to the member
+    (:func:`~app.matching.sells.proposed_natures`; None: not checked).
     """
     applied = [_deadline_filter(notice, lot, include_closed=include_closed, now=now)]
     region = _region_filter(notice, regions)

@@ -16,8 +16,8 @@ The text signals are standardised per member (z-score over the member's whole
 pool of notices: raw scales differ between members, BM25 grows with text length);
 the CPV overlap is added as a bounded bonus, and only codes the member's own words
 support (:func:`supported_evidence`), of what the member sells (no codes of goods
-for a member who sells none: :func:`~app.matching.sells.sold_codes`), enter the
-profile. A notice gives one match:
+for a member who sells none, no codes of works for one who declared none:
+:func:`~app.matching.sells.sold_codes`), enter the profile. A notice gives one match:
 its best target (its best lot when it has lots), among the targets that pass the
 hard filters (deadline, region, nature, and what the member sells:
 :mod:`app.matching.filters`).
@@ -51,7 +51,7 @@ from app.matching.cpv_inference import (
 )
 from app.matching.filters import AppliedFilter, ValueRange, apply_filters, passes
 from app.matching.lexical import BM25Index, Query
-from app.matching.sells import member_sells, sold_codes
+from app.matching.sells import proposed_natures, sold_codes
 from app.search.units import ExpertiseUnit, RequirementPassage
 from models.notice import Nature
 from models.vocabulary.cpv import cpv_labels
@@ -341,7 +341,7 @@ def member_context(
             batch, member, weights.dense_top_units, labels=weights.feedback_labels
         )
     first = text_scores(picking, lex, stats, weights)
-    sells = member_sells(member.member)
+    sells = proposed_natures(member.member)
     from_notices = sold_codes(
         supported_evidence(
             notice_evidence(ranked_codes(batch, first), top=weights.feedback_notices),
@@ -439,7 +439,7 @@ def target_filters(
     value_range: ValueRange | None = None,
 ) -> list[tuple[AppliedFilter, ...]]:
     """The hard filters of every target of ``batch`` for the member (see ``filters``)."""
-    sells = member_sells(member.member)
+    sells = proposed_natures(member.member)
     return [
         apply_filters(
             batch.notices[n],

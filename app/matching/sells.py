@@ -18,7 +18,10 @@ is another trade than doing the work, even in the same CPV division. So:
 A notice that buys supplies only, without installation, laying or maintenance, is
 not proposed to a member who sells no supplies (the ``sells`` filter of
 :mod:`app.matching.filters`), and the codes of goods (divisions 03–44 and 48) do not
-enter such a member's inferred CPV profile (:func:`sold_codes`). The rules are
+enter such a member's inferred CPV profile (:func:`sold_codes`). A notice that buys
+works only, and the codes of works (division 45), are left out in the same way for a
+member who *declared* what they sell without works; words alone do not decide that
+(:func:`proposed_natures`). The rules are
 word lists of French and English procurement vocabulary (Snowball-stemmed as the
 lexical signal is), never a rule for one trade.
 """
@@ -104,20 +107,36 @@ def member_sells(member: Member) -> frozenset[Nature]:
     return frozenset(member.sells) if member.sells else inferred_sells(member)
 
 
+def proposed_natures(member: Member) -> frozenset[Nature]:
+    """What a notice may buy to be proposed to the member: what the matching holds them to.
+
+    Services always (a notice that buys a service is never held against a freelancer,
+    whatever they ticked: printing and catering are coded as services too); supplies
+    when the member sells them, declared or inferred; works unless the member declared
+    what they sell without works. Inferred, works are assumed: statements rarely say
+    that a trade is works (a landscaper writes "plantations", not "travaux"), and a
+    guess would hide a landscaper's landscaping works.
+    """
+    if member.sells:
+        return frozenset({Nature.services, *member.sells})
+    return inferred_sells(member) | {Nature.works}
+
+
 def sold_codes(
-    evidence: Iterable[tuple[str, float]], sells: Collection[Nature]
+    evidence: Iterable[tuple[str, float]], proposed: Collection[Nature]
 ) -> list[tuple[str, float]]:
     """The evidence codes of what the member sells: a code of goods only for a supplier.
 
-    A member's first hits lend their codes to the profile, and a code of goods
-    (division 03–44 or 48) whose label echoes the member's words lifts purchases of
-    those goods: an accountant's "analyse financière" brings in "financial analysis
-    software", and with it software platforms before the audits. Such a code
-    says what the buyer buys, and a member who sells no supplies does not sell it.
+    ``proposed`` is :func:`proposed_natures`. A member's first hits lend their codes to
+    the profile, and a code of goods (division 03–44 or 48) whose label echoes the
+    member's words lifts purchases of those goods: an accountant's "analyse
+    financière" brings in "financial analysis software", and with it software
+    platforms before the audits. Such a code says what the buyer buys, and a member
+    who sells no supplies does not sell it; a code of works, likewise, for a member who
+    declared they sell no works.
     """
-    if Nature.supplies in sells:
-        return list(evidence)
-    return [(code, weight) for code, weight in evidence if code[:2] not in _SUPPLY_DIVISIONS]
+    allowed = set(proposed)
+    return [(code, weight) for code, weight in evidence if _code_natures([code]) <= allowed]
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ import yaml
 from app.matching.batch import NoticeBatch, build_batch, build_member
 from app.matching.lexical import BM25Index, notices_index
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
+from app.matching.sells import notice_buys
 from app.search.embedder import Embedder, load_embedder
 from models.member import Member
-from models.notice import Lot, Notice
+from models.notice import Lot, Nature, Notice
 from tests.utils.data import DEVSET, devset_notices
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -157,3 +158,20 @@ def test_an_accountant_s_profile_holds_no_software_code_and_audits_come_first() 
     matches = _rank(ACCOUNTANT)
     assert _position(matches, STATUTORY_AUDIT) < 5
     assert _position(matches, STATUTORY_AUDIT) < _position(matches, DEBT_PLATFORM)
+
+
+@pytest.mark.slow
+def test_a_member_who_declares_no_works_is_proposed_no_works_only_notice() -> None:
+    members = yaml.safe_load((DEVSET / "members.yaml").read_text(encoding="utf-8"))
+    green = Member.model_validate(next(m for m in members if m["id"] == "m-green"))
+    batch, _ = _pool()
+    notices = {n.id: n for n in batch.notices}
+
+    def works_only(match: Match) -> bool:
+        return notice_buys(notices[match.notice_id], match.lot).natures == {Nature.works}
+
+    # Inferred from the statements, works are assumed: the landscaping works stay.
+    assert sum(works_only(m) for m in _rank(green)[:10]) >= 5
+    declared = _rank(green.model_copy(update={"sells": [Nature.services]}))
+    assert len(declared) >= 10 and not any(works_only(m) for m in declared)
+    assert all("45" not in {c.member_code[:2] for c in m.reasons.cpv} for m in declared[:10])

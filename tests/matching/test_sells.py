@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from app.matching.filters import apply_filters
-from app.matching.sells import member_sells, notice_buys, sold_codes
+from app.matching.sells import member_sells, notice_buys, proposed_natures, sold_codes
 from models.member import Member
 from models.notice import Lot, Nature, Notice
 
@@ -65,7 +65,7 @@ def test_what_a_notice_buys(
 
 def test_the_sells_filter_says_why() -> None:
     painter = Member(id="m-painter", name="Peintre", expertise=["Peintre en bâtiment."])
-    sells = member_sells(painter)
+    sells = proposed_natures(painter)
     supply = _notice("Fourniture de peintures pour 2019 & 2020", ["44810000"])
     [*_, refused] = apply_filters(supply, include_closed=True, now=NOW, sells=sells)
     assert (refused.name, refused.passed) == ("sells", False)
@@ -87,7 +87,35 @@ def test_a_lot_buys_by_its_own_codes_and_words() -> None:
 
 def test_codes_of_goods_enter_only_a_supplier_s_profile() -> None:
     evidence = [("48441000", 1.0), ("79212000", 0.5), ("45321000", 0.33), ("03000000", 0.25)]
-    services = sold_codes(evidence, {Nature.services})
-    assert services == [("79212000", 0.5), ("45321000", 0.33)]  # software and goods left out
-    assert sold_codes(evidence, {Nature.services, Nature.works}) == services
-    assert sold_codes(evidence, {Nature.services, Nature.supplies}) == evidence
+    inferred = sold_codes(evidence, {Nature.services, Nature.works})
+    assert inferred == [("79212000", 0.5), ("45321000", 0.33)]  # software and goods left out
+    assert sold_codes(evidence, {Nature.services}) == [("79212000", 0.5)]  # declared: no works
+    assert sold_codes(evidence, set(Nature)) == evidence
+
+
+def test_works_are_left_out_only_for_a_member_who_declared_none() -> None:
+    auditor = Member(
+        id="m-energy",
+        name="Auditrice énergétique",
+        expertise=["Audits énergétiques et accompagnement à la rénovation thermique."],
+    )
+    works = _notice("Travaux de rénovation thermique du groupe scolaire", ["45321000"])
+    # Inferred, works are assumed: words rarely say a trade is works.
+    assert Nature.works in proposed_natures(auditor)
+    [*_, kept] = apply_filters(works, include_closed=True, now=NOW, sells=proposed_natures(auditor))
+    assert kept.passed
+    declared = auditor.model_copy(update={"sells": [Nature.services]})
+    assert proposed_natures(declared) == {Nature.services}
+    [*_, refused] = apply_filters(
+        works, include_closed=True, now=NOW, sells=proposed_natures(declared)
+    )
+    assert (refused.name, refused.passed) == ("sells", False)
+    assert refused.detail == "works only: the member declared they sell none"
+    study = _notice("Audit énergétique des bâtiments communaux", ["71314300"])
+    [*_, service] = apply_filters(study, include_closed=True, now=NOW, sells={Nature.services})
+    assert service.passed
+    # A supplier who declared only supplies is still proposed services (printing is one).
+    assert proposed_natures(declared.model_copy(update={"sells": [Nature.supplies]})) == {
+        Nature.services,
+        Nature.supplies,
+    }
