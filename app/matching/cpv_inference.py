@@ -99,6 +99,24 @@ class CpvProfile:
         ]
         return sorted(found, key=lambda c: (-c.confidence, -c.depth, c.code))
 
+    def leading_codes(self, count: int, min_depth: int = 3) -> list[InferredCode]:
+        """The ``count`` most confident nodes that no deeper node of the profile refines.
+
+        What the profile says of a trade, each branch once: a category, not also its
+        class, group and division; divisions alone say too little to be read.
+        """
+        found = self.codes()
+        leaves = [
+            node
+            for node in found
+            if node.depth >= min_depth
+            and not any(
+                other.depth > node.depth and other.code[: node.depth] == node.code[: node.depth]
+                for other in found
+            )
+        ]
+        return leaves[:count]
+
     def overlap(
         self,
         notice_codes: Iterable[str],

@@ -1,4 +1,5 @@
-"""Use cases of matching: the members who fit a notice (a member's notices: ``app.feedback``).
+"""Use cases of matching: the members who fit a notice, how matching reads a member's trade
+(a member's notices: ``app.feedback``).
 
 The API routes, the CLI commands and the web pages call these with the
 process's matching engine (``AppContext.matching``: each edge says in its own
@@ -11,11 +12,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.matching.cpv_inference import InferredCode
 from app.matching.engine import MatchingEngine
 from app.matching.present import NoticeMatchesPublic, notice_matches
 from app.members.service import list_all_members, member_from_row
 from app.notices.queries import resolve_notice_id
 from models.errors import NotFoundError
+from models.member import Member
+
+TRADE_CODES = 4
+"""How many of a member's leading CPV codes the profile page shows."""
 
 
 def match_notice(
@@ -35,3 +41,15 @@ def match_notice(
     except KeyError:
         raise NotFoundError(f"notice {notice_id} is not matchable (an award notice?)") from None
     return notice_matches(found)
+
+
+def member_trade(
+    matching: MatchingEngine, member: Member, *, count: int = TRADE_CODES
+) -> list[InferredCode]:
+    """How matching reads the member's trade now: the leading codes of their CPV profile.
+
+    The profile orders the notices that the member's words find comparable, and it
+    follows those words and the notices they find: a code that is not the member's
+    trade tells them which statement to reword, or which codes to declare.
+    """
+    return matching.context(member).profile.leading_codes(count)

@@ -112,3 +112,16 @@ def test_label_evidence_finds_the_trade_codes() -> None:
         [unit], _trigram_vectors([unit]), per_unit=3, lexical_share=1.0, allowed={"90911200"}
     )
     assert only == [("90911200", 1.0)]
+
+
+def test_leading_codes_name_each_branch_once_deepest_first() -> None:
+    # Notices lend a category of studies twice, a class of architecture once, a division.
+    profile = infer_profile(
+        notices=[("79311000", 1.0), ("79311000", 0.5), ("71221000", 0.33), ("45000000", 0.25)],
+        label_share=0.0,
+    )
+    leading = profile.leading_codes(5)
+    assert [c.code for c in leading] == ["79311000", "71221000"]  # not 79300000, 71200000…
+    assert leading[0].confidence > leading[1].confidence
+    assert profile.leading_codes(1) == leading[:1]
+    assert all(c.depth >= 3 for c in leading)  # the bare division 45000000 says too little

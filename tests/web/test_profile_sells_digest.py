@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from app.digest.preferences import Frequency, member_recipient, preferences_of, subscription
+from app.matching.usecases import member_trade
 from app.members.service import get_member, member_from_row
 from app.web.pages.profile import ProfileForm
 from app.wiring.context import AppContext
 from models.member import Member
 from models.notice import Nature
+from models.vocabulary.cpv import cpv_labels
 from tests.web.conftest import sign_in
 
 
@@ -74,3 +77,19 @@ def test_profile_reads_and_saves_the_digest_preferences(
     assert '<option value="en" lang="en" selected>' in page
     wrong = web.post("/profile/digest", data={**wanted, "threshold": "500", "csrf_token": csrf})
     assert wrong.status_code == 422 and "threshold" in wrong.text
+
+
+def test_profile_shows_how_matching_reads_the_member_s_trade(
+    web: TestClient, web_context: AppContext
+) -> None:
+    sign_in(web, web_context, "m-studies")
+    page = web.get("/profile").text
+    assert "Comment Cotender lit mon métier" in page
+    trade = member_trade(web_context.matching, _stored(web_context, "m-studies"))
+    assert trade, "the sociologist's words find notices whose codes they support"
+    labels = cpv_labels()
+    for code in trade:
+        assert f'{escape(labels[code.code].fr)} <span class="hint">({code.code})</span>' in page
+    # Each branch once: no listed code contains another.
+    listed = [(c.code, c.depth) for c in trade]
+    assert not any(a != b and a[0][: a[1]] == b[0][: a[1]] for a in listed for b in listed)

@@ -6,6 +6,7 @@ Domain calls: ``app.members.service.get_member``, ``member_from_row`` and ``upda
 stored member's ``app.members.feedback.member_examples`` for the preview (the home's ranking),
 ``app.notices.queries.notices_by_id`` and ``present`` for the previewed notices,
 ``app.matching.sells.member_sells`` for what the member sells when they declared nothing,
+``app.matching.usecases.member_trade`` for how matching reads their trade (CPV codes),
 ``app.web.pages.digest.digest_form`` for the digest preferences and
 ``app.web.pages.set_aside.set_aside_notices`` for the notices set aside, shown on the same page.
 """
@@ -22,6 +23,7 @@ from starlette.responses import Response
 
 from app.feedback.service import ranked_with_feedback
 from app.matching.sells import member_sells
+from app.matching.usecases import member_trade
 from app.members.feedback import member_examples
 from app.members.service import get_member, member_from_row
 from app.members.usecases import update_member
@@ -40,6 +42,7 @@ from app.wiring.context import AppContext
 from models.errors import InvalidInputError, NotFoundError
 from models.member import Member, MemberUpdate, Reference
 from models.notice import Nature, Notice
+from models.vocabulary.cpv import cpv_labels
 
 router = APIRouter(include_in_schema=False)
 PREVIEWED = 10
@@ -137,6 +140,13 @@ def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Notic
     return [present(rows[notice_id], now=now) for notice_id in shown[:PREVIEWED]]
 
 
+def _trade(context: AppContext, member: Member, language: str) -> list[tuple[str, str]]:
+    """The leading codes of the stored profile as (code, label in ``language``)."""
+    labels = cpv_labels()
+    found = [labels.get(c.code) for c in member_trade(context.matching, member)]
+    return [(label.code, label.fr if language == "fr" else label.en) for label in found if label]
+
+
 def _set_aside(context: AppContext, user: WebUser) -> list[SetAside]:
     with context.sessions() as session:
         return set_aside_notices(session, user.principal, member_id_of(user))
@@ -170,6 +180,7 @@ def _page(
             "inferred_sells": None if member.sells else sorted(member_sells(member)),
             "digest": digest_form(request, member) if not fragment else None,
             "set_aside": _set_aside(context, user) if not fragment else [],
+            "trade": _trade(context, member, language_of(request)) if not fragment else [],
         },
         status_code=status_code,
     )
