@@ -6,8 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from app.matching.cpv_inference import InferredCode
 from app.matching.engine import NoticeMatches
 from app.matching.scoring import Match
+from models.vocabulary.cpv import cpv_labels
 
 
 class MatchPublic(BaseModel):
@@ -24,6 +26,42 @@ class MemberMatchesPublic(BaseModel):
 
     member_id: str
     matches: list[MatchPublic]
+
+
+class TradeCodePublic(BaseModel):
+    """One leading code of a member's CPV profile, with its labels."""
+
+    code: str
+    depth: int
+    confidence: float
+    label_fr: str
+    label_en: str
+
+
+class MemberTradePublic(BaseModel):
+    """How matching reads a member's trade: the leading codes of their CPV profile."""
+
+    member_id: str
+    codes: list[TradeCodePublic]
+
+
+def member_trade_public(member_id: str, codes: list[InferredCode]) -> MemberTradePublic:
+    """The leading codes with their French and English labels (a code without one left out)."""
+    labels = cpv_labels()
+    return MemberTradePublic(
+        member_id=member_id,
+        codes=[
+            TradeCodePublic(
+                code=c.code,
+                depth=c.depth,
+                confidence=round(c.confidence, 4),
+                label_fr=labels[c.code].fr,
+                label_en=labels[c.code].en,
+            )
+            for c in codes
+            if c.code in labels
+        ],
+    )
 
 
 class MemberFitPublic(BaseModel):

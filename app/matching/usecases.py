@@ -12,10 +12,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.auth import policy
+from app.auth.principal import Principal
 from app.matching.cpv_inference import InferredCode
 from app.matching.engine import MatchingEngine
-from app.matching.present import NoticeMatchesPublic, notice_matches
-from app.members.service import list_all_members, member_from_row
+from app.matching.present import (
+    MemberTradePublic,
+    NoticeMatchesPublic,
+    member_trade_public,
+    notice_matches,
+)
+from app.members.service import get_member, list_all_members, member_from_row
 from app.notices.queries import resolve_notice_id
 from models.errors import NotFoundError
 from models.member import Member
@@ -53,3 +60,14 @@ def member_trade(
     trade tells them which statement to reword, or which codes to declare.
     """
     return matching.context(member).profile.leading_codes(count)
+
+
+def read_member_trade(
+    *, session: Session, principal: Principal, matching: MatchingEngine, member_id: str
+) -> MemberTradePublic:
+    """How matching reads a stored member's trade (the member and admins)."""
+    policy.require(policy.can_read_member(principal, member_id))
+    row = get_member(session=session, member_id=member_id)
+    if row is None:
+        raise NotFoundError(f"member {member_id} not found")
+    return member_trade_public(member_id, member_trade(matching, member_from_row(row)))

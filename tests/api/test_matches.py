@@ -13,10 +13,14 @@ from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.main import create_app
+from app.matching.usecases import member_trade
+from app.members.service import get_member, member_from_row
 from app.wiring.background import sync_once
 from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
 from ingest.store import NoticeStore
+from models.member import Member
+from models.vocabulary.cpv import cpv_labels
 from tests.utils.auth import admin_headers, member_headers
 from tests.utils.data import devset_lines
 from tests.utils.people import load_people
@@ -28,6 +32,13 @@ def _load(context: AppContext, count: int) -> None:
     )
     load_people(context)
     assert sync_once(context)
+
+
+def load_member(context: AppContext, member_id: str) -> Member:
+    with context.sessions() as session:
+        row = get_member(session=session, member_id=member_id)
+        assert row is not None
+        return member_from_row(row)
 
 
 def test_read_member_matches_as_the_member(context: AppContext, client: TestClient) -> None:
@@ -205,3 +216,24 @@ def test_a_search_hit_names_the_lot_that_matches_with_its_deadline_and_value(
     assert hit["value"] == {"amount": 12000.0, "currency": "EUR"}
     assert hit["deadline"].startswith("2026-12-10T12:00:00")
     assert hit["title"] == notice["title"]
+
+
+def test_read_member_trade_as_the_member(context: AppContext, client: TestClient) -> None:
+    _load(context, 80)
+    response = client.get("/api/members/m-web/trade", headers=member_headers(context, "m-web"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["member_id"] == "m-web" and body["codes"]
+    first = body["codes"][0]
+    assert set(first) == {"code", "depth", "confidence", "label_fr", "label_en"}
+    labels = cpv_labels()
+    assert [(c["code"], c["label_fr"], c["label_en"]) for c in body["codes"]] == [
+        (c.code, labels[c.code].fr, labels[c.code].en)
+        for c in member_trade(context.matching, load_member(context, "m-web"))
+    ]
+    goods = {f"{division:02d}" for division in range(3, 45)} | {"48"}
+    assert not any(c["code"][:2] in goods for c in body["codes"])  # m-web sells no supplies
+    other = client.get("/api/members/m-web/trade", headers=member_headers(context, "m-comm"))
+    assert other.status_code == 403
+    unknown = client.get("/api/members/m-nobody/trade", headers=admin_headers(context))
+    assert unknown.status_code == 404

@@ -186,6 +186,7 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("GET", "/api/drafts/{draft_id}.docx"): Cell(GROUP_READERS, params=_new_draft),
     ("GET", "/api/drafts/{draft_id}.ics"): Cell(GROUP_READERS, params=_new_draft),
     ("GET", "/api/members/{member_id}/matches"): Cell(SELF_OR_ADMIN),
+    ("GET", "/api/members/{member_id}/trade"): Cell(SELF_OR_ADMIN),
     ("PUT", "/api/members/{member_id}/feedback/{notice_id}"): Cell(
         SELF_OR_ADMIN, body=lambda _c, _a: {"verdict": "not_relevant"}
     ),

@@ -19,9 +19,9 @@ from app.api.deps import (
 from app.api.params import MemberIdPath, NoticeIdPath
 from app.api.value_params import MaxValue, MinValue, check_value_range
 from app.feedback.usecases import match_member
-from app.matching.present import MemberMatchesPublic, NoticeMatchesPublic
+from app.matching.present import MemberMatchesPublic, MemberTradePublic, NoticeMatchesPublic
 from app.matching.search import search_notices
-from app.matching.usecases import match_notice
+from app.matching.usecases import match_notice, read_member_trade
 from models.notice import Money, Nature
 
 router = APIRouter(tags=["matches"])
@@ -52,6 +52,16 @@ def read_member_matches(
         include_closed=include_closed,
         natures=nature,
         value_range=value_range,
+    )
+
+
+@router.get("/api/members/{member_id}/trade", response_model=MemberTradePublic)
+def read_trade(
+    member_id: MemberIdPath, principal: CurrentPrincipal, session: SessionDep, matching: MatchingDep
+) -> MemberTradePublic:
+    """Retrieve how matching reads a member's trade: the leading codes of their CPV profile."""
+    return read_member_trade(
+        session=session, principal=principal, matching=matching, member_id=member_id
     )
 
 

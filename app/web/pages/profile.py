@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from app.feedback.service import ranked_with_feedback
+from app.matching.present import member_trade_public
 from app.matching.sells import member_sells
 from app.matching.usecases import member_trade
 from app.members.feedback import member_examples
@@ -42,7 +43,6 @@ from app.wiring.context import AppContext
 from models.errors import InvalidInputError, NotFoundError
 from models.member import Member, MemberUpdate, Reference
 from models.notice import Nature, Notice
-from models.vocabulary.cpv import cpv_labels
 
 router = APIRouter(include_in_schema=False)
 PREVIEWED = 10
@@ -142,9 +142,8 @@ def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Notic
 
 def _trade(context: AppContext, member: Member, language: str) -> list[tuple[str, str]]:
     """The leading codes of the stored profile as (code, label in ``language``)."""
-    labels = cpv_labels()
-    found = [labels.get(c.code) for c in member_trade(context.matching, member)]
-    return [(label.code, label.fr if language == "fr" else label.en) for label in found if label]
+    public = member_trade_public(member.id, member_trade(context.matching, member))
+    return [(c.code, c.label_fr if language == "fr" else c.label_en) for c in public.codes]
 
 
 def _set_aside(context: AppContext, user: WebUser) -> list[SetAside]:
