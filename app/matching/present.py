@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from app.matching.cpv_inference import InferredCode
 from app.matching.engine import NoticeMatches
 from app.matching.scoring import Match
-from models.vocabulary.cpv import cpv_labels
+from models.vocabulary.cpv import CpvLabel, cpv_labels
 
 
 class MatchPublic(BaseModel):
@@ -37,6 +37,17 @@ class TradeCodePublic(BaseModel):
     label_fr: str
     label_en: str
 
+    @classmethod
+    def of(cls, code: InferredCode, label: CpvLabel) -> TradeCodePublic:
+        """A profile node with its official labels."""
+        return cls(
+            code=code.code,
+            depth=code.depth,
+            confidence=round(code.confidence, 4),
+            label_fr=label.fr,
+            label_en=label.en,
+        )
+
 
 class MemberTradePublic(BaseModel):
     """How matching reads a member's trade: the leading codes of their CPV profile."""
@@ -48,20 +59,8 @@ class MemberTradePublic(BaseModel):
 def member_trade_public(member_id: str, codes: list[InferredCode]) -> MemberTradePublic:
     """The leading codes with their French and English labels (a code without one left out)."""
     labels = cpv_labels()
-    return MemberTradePublic(
-        member_id=member_id,
-        codes=[
-            TradeCodePublic(
-                code=c.code,
-                depth=c.depth,
-                confidence=round(c.confidence, 4),
-                label_fr=labels[c.code].fr,
-                label_en=labels[c.code].en,
-            )
-            for c in codes
-            if c.code in labels
-        ],
-    )
+    found = [TradeCodePublic.of(c, labels[c.code]) for c in codes if c.code in labels]
+    return MemberTradePublic(member_id=member_id, codes=found)
 
 
 class MemberFitPublic(BaseModel):
