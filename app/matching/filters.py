@@ -144,11 +144,11 @@ def _value_filter(notice: Notice, lot: str | None, wanted: ValueRange) -> Applie
 
 
 def _sells_filter(notice: Notice, lot: str | None, sells: Collection[Nature]) -> AppliedFilter:
-    if len(set(sells)) == len(Nature):  # free-text search, or a member who sells everything
+    if all(nature in sells for nature in Nature):  # free-text search, or sells everything
         return AppliedFilter("sells", True, "member sells services, supplies and works")
     buys = notice_buys(notice, lot)
     bought = ", ".join(sorted(n.value for n in buys.natures))
-    if buys.natures & set(sells):
+    if not buys.natures.isdisjoint(sells):
         return AppliedFilter("sells", True, f"buys {bought}")
     if buys.natures == {Nature.supplies} and buys.installation:
         return AppliedFilter("sells", True, "supplies with installation, laying or maintenance")

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.auth import policy
 from app.auth.principal import Principal
 from app.matching.cpv_inference import InferredCode
 from app.matching.engine import MatchingEngine
@@ -22,7 +21,8 @@ from app.matching.present import (
     member_trade_public,
     notice_matches,
 )
-from app.members.service import get_member, list_all_members, member_from_row
+from app.members.service import list_all_members, member_from_row
+from app.members.usecases import read_member
 from app.notices.queries import resolve_notice_id
 from models.errors import NotFoundError
 from models.member import Member
@@ -66,8 +66,5 @@ def read_member_trade(
     *, session: Session, principal: Principal, matching: MatchingEngine, member_id: str
 ) -> MemberTradePublic:
     """How matching reads a stored member's trade (the member and admins)."""
-    policy.require(policy.can_read_member(principal, member_id))
-    row = get_member(session=session, member_id=member_id)
-    if row is None:
-        raise NotFoundError(f"member {member_id} not found")
+    row = read_member(session=session, principal=principal, member_id=member_id)
     return member_trade_public(member_id, member_trade(matching, member_from_row(row)))
