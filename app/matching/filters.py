@@ -20,7 +20,7 @@
 - **sells**: a notice (or lot) that buys supplies only is not proposed to a member
   who sells no supplies; one that also asks for installation, laying or maintenance
   is, and the reason says so; one that buys works only is not proposed to a member
-  who declared they sell no works (:mod:`app.matching.sells`).
+  who sells no works, declared or read from their words (:mod:`app.matching.sells`).
 """
 
 from __future__ import annotations
@@ -156,7 +156,9 @@ def _sells_filter(notice: Notice, lot: str | None, sells: Collection[Nature]) ->
         return AppliedFilter(
             "sells", False, "supplies only (no installation, laying or maintenance)"
         )
-    return AppliedFilter("sells", False, f"{bought} only: the member declared they sell none")
+    return AppliedFilter(
+        "sells", False, f"{bought} only: the member sells none (declared, or read from their words)"
+    )
 
 
 def apply_filters(

@@ -6,8 +6,12 @@ is another trade than doing the work, even in the same CPV division. So:
 
 - **a member sells** what they declare (``Member.sells``), else what their own words
   say: supplies when a statement or reference speaks of supplying, selling, making,
-  printing or delivering goods; works when it speaks of building works, sites or
-  installation; services always (a freelancer's statement describes a service);
+  printing or delivering goods; works unless every statement of expertise names an
+  intellectual service (an audit, a study, advice, design, training, supervision…):
+  an energy auditor's "accompagnement à la rénovation thermique" and an architect's
+  "suivi de chantier" are services about works, while a landscaper's "taille de haies"
+  names no service and may be works; services always (a freelancer's statement
+  describes a service);
 - **a notice buys** what its nature says when the buyer gave one, else what the
   divisions of its CPV codes say (45: works; 03–44 and 48: supplies; 50–98:
   services), widened by its text: a supply-coded notice whose title or description
@@ -20,8 +24,7 @@ not proposed to a member who sells no supplies (the ``sells`` filter of
 :mod:`app.matching.filters`), and the codes of goods (divisions 03–44 and 48) do not
 enter such a member's inferred CPV profile (:func:`sold_codes`). A notice that buys
 works only, and the codes of works (division 45), are left out in the same way for a
-member who *declared* what they sell without works; words alone do not decide that
-(:func:`proposed_natures`). The rules are
+member who does not sell works (:func:`proposed_natures`). The rules are
 word lists of French and English procurement vocabulary (Snowball-stemmed as the
 lexical signal is), never a rule for one trade.
 """
@@ -79,11 +82,15 @@ _SELLS_SUPPLIES = _stems(
     "delivery delivering print printing"
 )
 """Words of a member who sells goods (makes, prints, supplies or delivers them)."""
-_SELLS_WORKS = _stems(
-    "travaux chantier chantiers installation installations pose construction renovation "
-    "works building installer contractor"
+_INTELLECTUAL_SERVICE = _stems(
+    "audit audits etude etudes conseil conseils accompagnement assistance formation formations "
+    "diagnostic diagnostics evaluation expertise conception maitrise programmation strategie "
+    "analyse enquete enquetes animation mediation traduction redaction suivi ingenierie "
+    "developpement hebergement "
+    "advice advisory consulting consultancy study studies design training assessment survey "
+    "representation development hosting"
 )
-"""Words of a member who carries out works."""
+"""Words of a statement that describes an intellectual service, whatever works it is about."""
 
 
 def _folded(texts: Iterable[str]) -> str:
@@ -91,13 +98,19 @@ def _folded(texts: Iterable[str]) -> str:
 
 
 def inferred_sells(member: Member) -> frozenset[Nature]:
-    """What the member's own statements and references say they sell."""
+    """What the member's own statements and references say they sell.
+
+    Works when one statement of expertise names no intellectual service: statements
+    rarely say that a trade is works (a landscaper writes "plantations", not
+    "travaux"), so works are assumed unless each statement says which service it is.
+    References are left out of that reading: they name the project ("rénovation de
+    l'école"), not the member's part in it.
+    """
     texts = [*member.expertise, *(f"{r.title} {r.summary}" for r in member.references)]
-    terms = _terms(texts)
     sells = {Nature.services}
-    if terms & _SELLS_SUPPLIES:
+    if _terms(texts) & _SELLS_SUPPLIES:
         sells.add(Nature.supplies)
-    if terms & _SELLS_WORKS:
+    if any(not _terms([statement]) & _INTELLECTUAL_SERVICE for statement in member.expertise):
         sells.add(Nature.works)
     return frozenset(sells)
 
@@ -110,16 +123,11 @@ def member_sells(member: Member) -> frozenset[Nature]:
 def proposed_natures(member: Member) -> frozenset[Nature]:
     """What a notice may buy to be proposed to the member: what the matching holds them to.
 
-    Services always (a notice that buys a service is never held against a freelancer,
-    whatever they ticked: printing and catering are coded as services too); supplies
-    when the member sells them, declared or inferred; works unless the member declared
-    what they sell without works. Inferred, works are assumed: statements rarely say
-    that a trade is works (a landscaper writes "plantations", not "travaux"), and a
-    guess would hide a landscaper's landscaping works.
+    What they sell (:func:`member_sells`), and services always: a notice that buys a
+    service is never held against a freelancer, whatever they ticked (printing and
+    catering are coded as services too).
     """
-    if member.sells:
-        return frozenset({Nature.services, *member.sells})
-    return inferred_sells(member) | {Nature.works}
+    return member_sells(member) | {Nature.services}
 
 
 def sold_codes(
@@ -133,7 +141,7 @@ def sold_codes(
     financière" brings in "financial analysis software", and with it software
     platforms before the audits. Such a code says what the buyer buys, and a member
     who sells no supplies does not sell it; a code of works, likewise, for a member who
-    declared they sell no works.
+    sells no works.
     """
     allowed = set(proposed)
     return [(code, weight) for code, weight in evidence if _code_natures([code]) <= allowed]

@@ -18,7 +18,7 @@ from app.matching.cpv_inference import CpvLabelIndex
 from app.matching.filters import apply_filters, departments_of, passes
 from app.matching.lexical import BM25Index, notices_index
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
-from app.matching.sells import notice_buys
+from app.matching.sells import notice_buys, proposed_natures
 from app.search.embedder import load_embedder
 from app.search.units import member_units
 from models.member import Member
@@ -29,12 +29,14 @@ from models.vocabulary.text import fold
 DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset" / "notices.jsonl"
 CONCERTATION = "decp:226600013000162018201902200"  # animation de la concertation citoyenne
 ROADWORKS = "decp:21740256900016201818S001300"  # petits travaux d'entretien de voirie
+COMMUNICATION = "decp:24380098400029201819000200"  # conseil en communication concertation
+IT_TRAINING = "ted:429711-2021"  # formations en informatique (long description)
 EXTRA = [
     CONCERTATION,
     ROADWORKS,
-    "decp:24380098400029201819000200",  # conseil en communication concertation
+    COMMUNICATION,
     "decp:200040566000162019A0300",  # travaux de voirie
-    "ted:429711-2021",  # formations en informatique (long description)
+    IT_TRAINING,
 ]
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -108,21 +110,38 @@ def _position(matches: list[Match], notice_id: str) -> int:
     return [m.notice_id for m in matches].index(notice_id)
 
 
-def test_facilitator_ranks_concertation_above_roadworks_in_french() -> None:
+def test_facilitator_ranks_concertation_first_and_is_not_proposed_roadworks() -> None:
     matches = _rank(FACILITATOR_FR)
-    assert _position(matches, CONCERTATION) < _position(matches, ROADWORKS)
     assert _position(matches, CONCERTATION) < 3
+    assert _position(matches, CONCERTATION) < _position(matches, IT_TRAINING)
+    # Every statement names a service (animation, conception, assistance): no works.
+    assert ROADWORKS not in {m.notice_id for m in matches}
+    [*_, refused] = apply_filters(
+        next(n for n in _pool() if n.id == ROADWORKS),
+        include_closed=True,
+        now=NOW,
+        sells=proposed_natures(FACILITATOR_FR),
+    )
+    assert (refused.name, refused.passed) == ("sells", False)
+    assert refused.detail.startswith("works only")
 
 
-def test_facilitator_ranks_concertation_above_roadworks_across_languages() -> None:
+def test_facilitator_ranks_concertation_above_it_training_across_languages() -> None:
     matches = _rank(FACILITATOR_EN)
-    assert _position(matches, CONCERTATION) < _position(matches, ROADWORKS)
+    assert _position(matches, CONCERTATION) < _position(matches, IT_TRAINING)
 
 
 def test_one_match_per_notice_best_first_and_deterministic() -> None:
     matches = _rank(FACILITATOR_FR)
-    # Every notice but the supply-only ones (a facilitator sells services).
-    sellable = [n for n in _pool() if not notice_buys(n).supplies_only]
+    # Every notice that buys a service, or goods with their installation: a facilitator
+    # sells services only.
+    buys = {n.id: notice_buys(n) for n in _pool()}
+    sellable = [
+        n
+        for n in _pool()
+        if Nature.services in buys[n.id].natures
+        or (buys[n.id].installation and buys[n.id].natures == {Nature.supplies})
+    ]
     assert 0 < len(sellable) < len(_pool())
     assert {m.notice_id for m in matches} == {n.id for n in sellable}
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
@@ -169,11 +188,13 @@ def test_concertation_match_shows_its_cpv_overlap() -> None:
 
 
 def test_closed_notices_are_excluded_unless_asked() -> None:
-    pool = list(_pool())
-    closed = pool[-5].model_copy(update={"status": NoticeStatus.closed})
-    past = pool[-4].model_copy(update={"deadline": NOW - timedelta(days=1)})
-    future = pool[-3].model_copy(update={"deadline": NOW + timedelta(days=20)})
-    notices = [*pool[:-5], closed, past, future, *pool[-2:]]
+    by_id = {n.id: n for n in _pool()}
+    # Three notices that buy services, as the facilitator sells.
+    closed = by_id[COMMUNICATION].model_copy(update={"status": NoticeStatus.closed})
+    past = by_id[IT_TRAINING].model_copy(update={"deadline": NOW - timedelta(days=1)})
+    future = by_id[CONCERTATION].model_copy(update={"deadline": NOW + timedelta(days=20)})
+    changed = {n.id: n for n in (closed, past, future)}
+    notices = [changed.get(n.id, n) for n in _pool()]
     batch = build_batch(notices, TrigramEmbedder())
     evidence = build_member(FACILITATOR_FR, TrigramEmbedder())
     kept = {m.notice_id for m in rank_notices(evidence, batch, notices_index(notices), now=NOW)}
@@ -237,7 +258,17 @@ def test_lots_are_scored_and_the_best_target_is_kept() -> None:
         if m.notice_id == base.id
     ]
     assert [m.lot for m in per_lot][0] == "2"
-    assert {m.lot for m in per_lot} == {None, "1", "2"}
+    assert {m.lot for m in per_lot} == {None, "2"}  # lot 1 buys works: not proposed
+    # Declared as selling works too, the member gets lot 1 as well, below lot 2.
+    both = build_member(
+        FACILITATOR_FR.model_copy(update={"sells": [Nature.services, Nature.works]}),
+        TrigramEmbedder(),
+    )
+    per_lot = [
+        m
+        for m in rank_notices(both, batch, lexical, now=NOW, per_lot=True)
+        if m.notice_id == base.id
+    ]
     lot2 = next(m for m in per_lot if m.lot == "2")
     lot1 = next(m for m in per_lot if m.lot == "1")
     assert lot2.score > lot1.score
@@ -278,7 +309,8 @@ def test_real_encoder_ranks_participation_first(member: Member) -> None:
     batch = build_batch(_pool(), encoder)
     matches = rank_notices(build_member(member, encoder), batch, notices_index(_pool()), now=NOW)
     assert _position(matches, CONCERTATION) < 3
-    assert _position(matches, CONCERTATION) < _position(matches, ROADWORKS)
+    assert _position(matches, CONCERTATION) < _position(matches, IT_TRAINING)
+    assert ROADWORKS not in {m.notice_id for m in matches}  # works only
 
 
 def test_one_notice_scored_with_the_pool_context_keeps_its_pool_score() -> None:

@@ -89,28 +89,46 @@ def test_codes_of_goods_enter_only_a_supplier_s_profile() -> None:
     evidence = [("48441000", 1.0), ("79212000", 0.5), ("45321000", 0.33), ("03000000", 0.25)]
     inferred = sold_codes(evidence, {Nature.services, Nature.works})
     assert inferred == [("79212000", 0.5), ("45321000", 0.33)]  # software and goods left out
-    assert sold_codes(evidence, {Nature.services}) == [("79212000", 0.5)]  # declared: no works
+    assert sold_codes(evidence, {Nature.services}) == [("79212000", 0.5)]  # no works
     assert sold_codes(evidence, set(Nature)) == evidence
 
 
-def test_works_are_left_out_only_for_a_member_who_declared_none() -> None:
+def test_works_are_read_from_statements_that_name_no_intellectual_service() -> None:
     auditor = Member(
         id="m-energy",
         name="Auditrice énergétique",
-        expertise=["Audits énergétiques et accompagnement à la rénovation thermique."],
+        expertise=[
+            "Audits énergétiques des bâtiments publics, bilans carbone.",
+            "Accompagnement des collectivités à la rénovation thermique.",
+        ],
     )
     works = _notice("Travaux de rénovation thermique du groupe scolaire", ["45321000"])
-    # Inferred, works are assumed: words rarely say a trade is works.
-    assert Nature.works in proposed_natures(auditor)
-    [*_, kept] = apply_filters(works, include_closed=True, now=NOW, sells=proposed_natures(auditor))
-    assert kept.passed
-    declared = auditor.model_copy(update={"sells": [Nature.services]})
-    assert proposed_natures(declared) == {Nature.services}
+    # Each statement names its service (an audit, support): works it is about are not sold.
+    assert proposed_natures(auditor) == {Nature.services}
     [*_, refused] = apply_filters(
-        works, include_closed=True, now=NOW, sells=proposed_natures(declared)
+        works, include_closed=True, now=NOW, sells=proposed_natures(auditor)
     )
     assert (refused.name, refused.passed) == ("sells", False)
-    assert refused.detail == "works only: the member declared they sell none"
+    assert (
+        refused.detail == "works only: the member sells none (declared, or read from their words)"
+    )
+    # A statement that names no service may be works: assumed, as for a landscaper.
+    hands_on = auditor.model_copy(
+        update={"expertise": [*auditor.expertise, "Isolation des combles."]}
+    )
+    assert Nature.works in proposed_natures(hands_on)
+    [*_, kept] = apply_filters(
+        works, include_closed=True, now=NOW, sells=proposed_natures(hands_on)
+    )
+    assert kept.passed
+    declared = auditor.model_copy(update={"sells": [Nature.services, Nature.works]})
+    assert Nature.works in proposed_natures(declared)
+    members = _members()
+    # The assessors graded every works-only notice 0 for these (judged.json).
+    for member in ("m-archi", "m-studies", "m-social", "m-legal", "m-training"):
+        assert Nature.works not in proposed_natures(members[member]), member
+    for member in ("m-elec", "m-green"):  # works graded 2 for them
+        assert Nature.works in proposed_natures(members[member]), member
     study = _notice("Audit énergétique des bâtiments communaux", ["71314300"])
     [*_, service] = apply_filters(study, include_closed=True, now=NOW, sells={Nature.services})
     assert service.passed

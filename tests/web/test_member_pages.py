@@ -43,14 +43,17 @@ def test_home_filters_by_text_region_and_nature(web: TestClient, web_context: Ap
     assert NOTICE_LINK.findall(web.get("/?f=1&q=zzzyyyxxx").text) == []
     # The concertation notice gives no place: a department filter leaves it out.
     assert NOTICE not in NOTICE_LINK.findall(web.get("/?f=1&region=75").text)
-    # A twin of the concertation notice classified as works: kept for works, not services.
-    record = concertation_record(notice_id="boamp:26-4243")
-    record["nature"] = "works"
-    NoticeStore(web_context.sessions).apply(parse_notice_json_line(json.dumps(record)))
+    # Twins of the concertation notice classified as services and as works.
+    for notice_id, nature in (("boamp:26-4243", "services"), ("boamp:26-4244", "works")):
+        record = concertation_record(notice_id=notice_id)
+        record["nature"] = nature
+        NoticeStore(web_context.sessions).apply(parse_notice_json_line(json.dumps(record)))
     assert sync_once(web_context)
     web_context.matching.refresh()
-    assert "boamp:26-4243" in NOTICE_LINK.findall(web.get("/?f=1&nature=works").text)
-    assert "boamp:26-4243" not in NOTICE_LINK.findall(web.get("/?f=1&nature=services").text)
+    assert "boamp:26-4243" in NOTICE_LINK.findall(web.get("/?f=1&nature=services").text)
+    assert "boamp:26-4243" not in NOTICE_LINK.findall(web.get("/?f=1&nature=works").text)
+    # Every statement of the sociologist names a service: a works-only notice is not hers.
+    assert "boamp:26-4244" not in NOTICE_LINK.findall(web.get("/?f=1").text)
     assert "boamp:26-4243" in NOTICE_LINK.findall(web.get("/?f=1").text)
 
 
