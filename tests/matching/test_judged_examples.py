@@ -57,6 +57,17 @@ ACCOUNTANT = Member(
     ],
 )
 """Not a devset member: the assessors never read their list."""
+ENERGY_AUDITOR = Member(
+    id="m-energy",
+    name="Auditrice énergétique",
+    expertise=[
+        "Audits énergétiques des bâtiments publics et tertiaires, bilans carbone.",
+        "Accompagnement des collectivités à la rénovation thermique et aux économies d'énergie.",
+    ],
+)
+"""Not a devset member: each statement names its service, so no works are read."""
+ENERGY_PRECARITY = "decp:223300013000162018180065S100"  # accompagnement des ménages
+CLIMATE_PLAN = "decp:200033116000192019SPA20183600"  # accompagnement au PCAET
 STATUTORY_AUDIT = "decp:8245411480001420192018ALS05300"  # commissaires aux comptes
 DEBT_PLATFORM = "decp:824538557000112018ALI00300"  # plateforme de gestion de la dette (48441000)
 LOT_CODES = {"1": ["45262660"], "2": ["45223220"], "3": ["45442100"], "14": ["45310000"]}
@@ -170,8 +181,21 @@ def test_a_member_who_declares_no_works_is_proposed_no_works_only_notice() -> No
     def works_only(match: Match) -> bool:
         return notice_buys(notices[match.notice_id], match.lot).natures == {Nature.works}
 
-    # Inferred from the statements, works are assumed: the landscaping works stay.
+    # Read from the statements ("taille de haies" names no service): the works stay.
     assert sum(works_only(m) for m in _rank(green)[:10]) >= 5
     declared = _rank(green.model_copy(update={"sells": [Nature.services]}))
     assert len(declared) >= 10 and not any(works_only(m) for m in declared)
     assert all("45" not in {c.member_code[:2] for c in m.reasons.cpv} for m in declared[:10])
+
+
+@pytest.mark.slow
+def test_an_energy_auditor_gets_energy_services_and_no_renovation_works() -> None:
+    batch, _ = _pool()
+    notices = {n.id: n for n in batch.notices}
+    matches = _rank(ENERGY_AUDITOR)
+    # Before works were read from the statements, all ten were thermal renovation works.
+    assert not any(
+        notice_buys(notices[m.notice_id], m.lot).natures == {Nature.works} for m in matches
+    )
+    assert _position(matches, ENERGY_PRECARITY) < 5
+    assert _position(matches, CLIMATE_PLAN) < 10
