@@ -106,11 +106,12 @@ def inferred_sells(member: Member) -> frozenset[Nature]:
     References are left out of that reading: they name the project ("rénovation de
     l'école"), not the member's part in it.
     """
-    texts = [*member.expertise, *(f"{r.title} {r.summary}" for r in member.references)]
+    statements = [_terms([statement]) for statement in member.expertise]
+    references = _terms(f"{r.title} {r.summary}" for r in member.references)
     sells = {Nature.services}
-    if _terms(texts) & _SELLS_SUPPLIES:
+    if references.union(*statements) & _SELLS_SUPPLIES:
         sells.add(Nature.supplies)
-    if any(not _terms([statement]) & _INTELLECTUAL_SERVICE for statement in member.expertise):
+    if any(not terms & _INTELLECTUAL_SERVICE for terms in statements):
         sells.add(Nature.works)
     return frozenset(sells)
 
