@@ -31,6 +31,11 @@ member's judged grades outside the 10 given, with the judged share of each top 1
 then the neighbouring weights, the weights chosen leave-one-member-out, and the cost
 of the served path (``--no-feedback`` skips it).
 
+Then the match strength (``app/matching/strength.py``): the judged notices among each
+member's first 30 as served, by band of score, with the share graded relevant (grade ≥ 1)
+and the share graded core (2): what the words « forte / bonne / possible / faible » on a
+member's page promise.
+
 Then free-text search (``GET /api/search``): judged on the 12 queries of
 ``search/queries.json`` (``search/judged.json``), then with each member statement as a query,
 graded by that member's labels, then with its first three words of over three letters
@@ -84,6 +89,7 @@ from app.matching.search import (  # noqa: E402
     read_query,
     search_notices,
 )
+from app.matching.strength import MatchStrength, strength_of  # noqa: E402
 from app.members.feedback_examples import Example  # noqa: E402
 from app.search.edge_index import EdgeIndex  # noqa: E402
 from app.search.embedder import Embedder, load_embedder  # noqa: E402
@@ -385,6 +391,34 @@ def cross_validated(p: Prepared) -> None:
         f"(lowest {min(share):.2f})"
     )
     print("  per member: " + " ".join(f"{m[2:]} {j.ndcg:.2f}" for m, j in held_out.items()))
+
+
+STRENGTH_DEPTH = 30
+"""How far down each member's list the strength bands are read (the home shows 20)."""
+
+
+def strength_bands(p: Prepared, matching: MatchingEngine) -> None:
+    """Judged grades of the served matches by band of score: what each band's word promises."""
+    now = datetime.now(UTC)
+    grades: dict[MatchStrength, list[int]] = {band: [] for band in MatchStrength}
+    unjudged: dict[MatchStrength, int] = dict.fromkeys(MatchStrength, 0)
+    for member in p.members:
+        judged = p.judged[member.id]
+        for match in matching.match_member(
+            member, now=now, limit=STRENGTH_DEPTH, include_closed=True
+        ):
+            band = strength_of(match.score)
+            if match.notice_id in judged:
+                grades[band].append(judged[match.notice_id])
+            else:
+                unjudged[band] += 1
+    print(f"\nmatch strength (served, each member's first {STRENGTH_DEPTH}; judged items only)")
+    print(f"{'band':<10} {'judged':>7} {'unjudged':>9} {'relevant':>9} {'core':>6}")
+    for band in reversed(MatchStrength):
+        found = grades[band]
+        relevant = sum(1 for g in found if g > 0) / len(found) if found else float("nan")
+        core = sum(1 for g in found if g == 2) / len(found) if found else float("nan")
+        print(f"{band:<10} {len(found):>7} {unjudged[band]:>9} {relevant:>9.2f} {core:>6.2f}")
 
 
 # --- feedback: the judged grades of the first 10 as the member's verdicts -------------------
@@ -706,6 +740,7 @@ def main() -> None:
         cross_validated(p)
     if not args.no_feedback:
         evaluate_feedback(p, matching, index)
+    strength_bands(p, matching)
     now = datetime.now(UTC)
     searches: list[tuple[str, Callable[[str], list[str]]]] = [
         ("BM25 title+description", bm25_over_notices(p, with_cpv_labels=False)),

@@ -153,5 +153,5 @@ def render_atom(
         entry.title(row.title)
         entry.link(href=url)
         entry.updated(row.created_at)
-        entry.summary(labels.score.format(score=round(match.score, 2)))
+        entry.summary(labels.strength(match.score))
     return bytes(feed.atom_str(pretty=True))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from app.core.i18n import LANGUAGES, supported, translations
+from app.core.i18n import LANGUAGES, format_number, supported, translations
+from app.matching.strength import strength_label, strength_of
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ class Labels:
     unsubscribed_page: str = ""
     feed_title: str = ""
 
+    def strength(self, score: float) -> str:
+        """How strongly a match fits, in words, with its score ("good match (score 12.3)")."""
+        return self.score.format(
+            strength=strength_label(strength_of(score), self.language),
+            score=format_number(round(score, 2), self.language),
+        )
+
 
 @lru_cache(maxsize=len(LANGUAGES))
 def labels_for(language: str) -> Labels:
@@ -85,7 +93,7 @@ def labels_for(language: str) -> Labels:
         value=_("Estimated value: {value}"),
         lot=_("Lot {lot}: {title}"),
         whole_notice=_("the whole notice"),
-        score=_("relevance {score}"),
+        score=_("{strength} (score {score})"),
         why=_("Why: “{passage}” meets “{expertise}”"),
         why_cpv=_("Why: CPV code {code} ({label}) of your trade"),
         fits=_("{who} fit"),

@@ -15,13 +15,14 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from app.matching.strength import POSSIBLE_FLOOR
 from models.member import Member
 from models.schema import DigestSubscriptionRow
 
-DEFAULT_THRESHOLD = 8.0
-"""Match score a notice must reach to be told. Scores are sums of standardised signals
-weighted 1 + 0.5 + 3 (``app.matching.scoring.ScoringWeights``): 8 is a notice some two
-standard deviations above the member's average notice on every signal at once."""
+DEFAULT_THRESHOLD = POSSIBLE_FLOOR
+"""Match score a notice must reach to be told: "possible" matches and better. On the judged
+devset about half the notices scoring 8 to 10 are relevant, and about a quarter below
+(``app.matching.strength``)."""
 LANGUAGES = ("fr", "en")
 SLACK = timedelta(hours=2)
 """A digest is due a little before the full period: cron start times drift."""

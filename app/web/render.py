@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from app.matching.strength import strength_label
 from app.web.i18n import LANGUAGE_NAMES, LANGUAGES, language_of, translations
 from models.notice import Money
 from models.vocabulary.time import PARIS
@@ -71,6 +72,7 @@ def _filters(language: str) -> dict[str, Any]:
         "money": money,
         "number": number,
         "percent": percent,
+        "strength_label": lambda strength: strength_label(strength, language),
     }
 
 

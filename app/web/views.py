@@ -12,6 +12,7 @@ from datetime import datetime
 from app.feedback.rerank import FeedbackReason
 from app.matching.filters import ValueRange, departments_of
 from app.matching.scoring import Match
+from app.matching.strength import MatchStrength, strength_of
 from models.notice import Money, Notice
 from models.schema import IntentionRow
 from models.vocabulary.cpv import cpv_labels
@@ -73,6 +74,11 @@ class MatchCard:
     lots_fitting: list[str] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
     """How the member's feedback moved the notice, in the page's language."""
+
+    @property
+    def strength(self) -> MatchStrength:
+        """How strongly the notice fits, on the assessors' scale (``app.matching.strength``)."""
+        return strength_of(self.score)
 
     @property
     def values(self) -> list[tuple[str | None, Money]]:

@@ -37,6 +37,7 @@ def test_value_is_rendered_only_when_the_notice_has_one() -> None:
     assert "Montant estimé : 120\u202f000 EUR" in with_value.text
     assert "Montant estimé" not in without.text and "Montant estimé" not in without.html
     assert "Date limite : 15/01/2027 12:00" in with_value.text
+    assert "bonne correspondance (score 12,3)" in with_value.text
 
 
 def test_html_escapes_notice_text_and_english_is_english() -> None:
@@ -49,3 +50,4 @@ def test_html_escapes_notice_text_and_english_is_english() -> None:
     assert "<script>alert(1)</script> & co" in written.text
     assert written.subject == "Cotender: 1 new notice(s) for you"
     assert "Deadline: 15/01/2027 12:00" in written.text and "Unsubscribe" in written.text
+    assert "good match (score 12.3)" in written.text and "good match" in written.html

@@ -17,6 +17,9 @@ from tests.digest.smtp import SmtpServer
 from tests.utils.auth import admin_headers, member_headers
 
 LEAD = "m-studies"
+STRENGTH_LINE = (
+    r"(correspondance (forte|possible|faible)|bonne correspondance) \(score -?\d+(,\d+)?\)"
+)
 
 
 def _unsubscribe_url(smtp: SmtpServer, address: str) -> str:
@@ -127,6 +130,8 @@ def test_calendar_and_atom_feeds_parse_back_and_can_be_revoked(
     assert not feed.bozo and feed.feed.title == "Cotender : nouveaux avis pour Inès Moreau"
     links = [entry.link for entry in feed.entries]
     assert f"http://127.0.0.1:8000/notices/{NOTICE}" in links
+    # Each entry says how strongly it fits, in words and with the score.
+    assert all(re.fullmatch(STRENGTH_LINE, entry.summary) for entry in feed.entries)
 
     assert client.delete(f"/api/members/{LEAD}/preferences/feeds", headers=own).status_code == 204
     gone = client.get(urls["calendar"].removeprefix("http://127.0.0.1:8000"))

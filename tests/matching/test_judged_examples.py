@@ -8,6 +8,7 @@ the engine serves and the tuner tunes.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import cache
 
@@ -18,6 +19,7 @@ from app.matching.batch import NoticeBatch, build_batch, build_member
 from app.matching.lexical import BM25Index, notices_index
 from app.matching.scoring import Match, ScoringWeights, member_context, rank_notices
 from app.matching.sells import notice_buys
+from app.matching.strength import MatchStrength, strength_of
 from app.search.embedder import Embedder, load_embedder
 from models.member import Member
 from models.notice import Lot, Nature, Notice
@@ -199,3 +201,22 @@ def test_an_energy_auditor_gets_energy_services_and_no_renovation_works() -> Non
     )
     assert _position(matches, ENERGY_PRECARITY) < 5
     assert _position(matches, CLIMATE_PLAN) < 10
+
+
+@pytest.mark.slow
+def test_the_strength_words_keep_their_promise_on_the_judged_devset() -> None:
+    """« forte » means nearly always relevant, « faible » mostly not (the assessors' grades)."""
+    judged = json.loads((DEVSET / "judged.json").read_text(encoding="utf-8"))
+    members = yaml.safe_load((DEVSET / "members.yaml").read_text(encoding="utf-8"))
+    grades: dict[MatchStrength, list[int]] = {band: [] for band in MatchStrength}
+    for data in members:
+        member = Member.model_validate(data)
+        for match in _rank(member)[:30]:
+            grade = judged[member.id].get(match.notice_id)
+            if grade is not None:
+                grades[strength_of(match.score)].append(grade)
+    relevant = {band: sum(g > 0 for g in found) / len(found) for band, found in grades.items()}
+    assert all(len(grades[band]) >= 10 for band in MatchStrength)
+    strong, good, possible, weak = (relevant[band] for band in reversed(MatchStrength))
+    assert strong >= 0.85 and strong > good > possible > weak
+    assert good >= 0.7 and possible >= 0.45 and weak <= 0.4

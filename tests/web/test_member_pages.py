@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from app.members.service import get_member
+from app.matching.strength import CONFIDENT, MatchStrength, strength_of
+from app.members.service import get_member, member_from_row
 from app.web.render import dom_id
 from app.wiring.background import sync_once
 from app.wiring.context import AppContext
@@ -19,6 +21,8 @@ from tests.utils.concertation import NOTICE, concertation_record
 from tests.web.conftest import sign_in
 
 NOTICE_LINK = re.compile(r'<h2 id="n-\d+"><a href="/notices/([^"]+)">')
+STRENGTH = re.compile(r'<span class="strength strength-(\w+)">([^<]+)</span>')
+FEW_GOOD = "Aucun n'est une correspondance forte ou bonne"
 
 
 def test_home_lists_the_best_matches_with_reasons(web: TestClient, web_context: AppContext) -> None:
@@ -35,6 +39,39 @@ def test_home_lists_the_best_matches_with_reasons(web: TestClient, web_context: 
     assert "CONSEIL DEPARTEMENTAL DES PYRENEES-ORIENTALES" in page.text
     assert "(dans 6 semaines)" in page.text
     assert "Pas pour moi" in page.text
+
+
+def test_each_match_says_how_strongly_it_fits_and_a_weak_list_says_so(
+    web: TestClient, web_context: AppContext
+) -> None:
+    words = {
+        MatchStrength.STRONG: "correspondance forte",
+        MatchStrength.GOOD: "bonne correspondance",
+        MatchStrength.POSSIBLE: "correspondance possible",
+        MatchStrength.WEAK: "correspondance faible",
+    }
+    seen: set[MatchStrength] = set()
+    banners: dict[str, bool] = {}
+    for member_id in ("m-studies", "m-print", "m-web"):
+        sign_in(web, web_context, member_id)
+        page = web.get("/").text
+        with web_context.sessions() as session:
+            row = get_member(session=session, member_id=member_id)
+            assert row is not None
+            # The engine's scores; the home may order them by the member's feedback.
+            served = web_context.matching.match_member(
+                member_from_row(row), now=datetime.now(UTC), limit=100
+            )
+        scores = {m.notice_id: m.score for m in served}
+        bands = [strength_of(scores[notice_id]) for notice_id in NOTICE_LINK.findall(page)]
+        assert len(bands) == 20
+        assert STRENGTH.findall(page) == [(band.value, words[band]) for band in bands]
+        seen |= set(bands)
+        banners[member_id] = FEW_GOOD in page
+        assert banners[member_id] == (not any(band in CONFIDENT for band in bands))
+    # The three members span every band, and one of them has no good match at all.
+    assert seen == set(MatchStrength)
+    assert banners == {"m-studies": False, "m-print": True, "m-web": False}
 
 
 def test_home_filters_by_text_region_and_nature(web: TestClient, web_context: AppContext) -> None:

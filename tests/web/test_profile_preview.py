@@ -14,6 +14,10 @@ from tests.web.conftest import sign_in
 
 HOME_LINK = re.compile(r'<h2 id="n-\d+"><a href="/notices/([^"]+)">')
 PREVIEW_LINK = re.compile(r'<li><a href="/notices/([^"]+)">')
+PREVIEW_STRENGTH = re.compile(
+    r'</a> <span class="strength strength-(strong|good|possible|weak)">'
+    r"(correspondance (forte|possible|faible)|bonne correspondance)</span>"
+)
 HTMX = {"HX-Request": "true"}
 
 
@@ -21,7 +25,10 @@ def previewed(web: TestClient, form: dict[str, str]) -> list[str]:
     """The notices the preview lists for the posted profile, in its order."""
     answer = web.post("/profile/preview", data=form, headers=HTMX)
     assert answer.status_code == 200, answer.text
-    return PREVIEW_LINK.findall(answer.text)
+    listed = PREVIEW_LINK.findall(answer.text)
+    # Each says how strongly the edited profile would match it, as the home will.
+    assert len(PREVIEW_STRENGTH.findall(answer.text)) == len(listed)
+    return listed
 
 
 def test_the_preview_leaves_out_what_was_set_aside_and_is_the_home_once_saved(

@@ -23,6 +23,7 @@ from app.feedback.service import ranked_with_feedback
 from app.intentions import service as intentions
 from app.intentions import usecases as intention_usecases
 from app.intentions.service import IntentionIn
+from app.matching.strength import CONFIDENT
 from app.members.service import get_member, member_from_row
 from app.notices.queries import get_notice, notices_by_id, present
 from app.web.deps import ContextDep, OptionalUser, PostedBy, member_id_of
@@ -142,6 +143,7 @@ def home(
         {
             "member": member,
             "cards": cards,
+            "confident": any(card.strength in CONFIDENT for card in cards),
             "filters": filters,
             "declared": declared,
             "roles": ROLES,

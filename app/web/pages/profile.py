@@ -24,6 +24,7 @@ from starlette.responses import Response
 from app.feedback.service import ranked_with_feedback
 from app.matching.present import member_trade_public
 from app.matching.sells import member_sells
+from app.matching.strength import MatchStrength, strength_of
 from app.matching.usecases import member_trade
 from app.members.feedback import member_examples
 from app.members.service import get_member, member_from_row
@@ -116,7 +117,15 @@ def _edited(current: Member, form: ProfileForm) -> Member:
     return Member.model_validate(merged)
 
 
-def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Notice]:
+@dataclass(frozen=True)
+class Previewed:
+    """A notice the preview lists, with how strongly the profile would match it."""
+
+    notice: Notice
+    strength: MatchStrength
+
+
+def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Previewed]:
     """What a profile would show on « Pour moi » now, best first.
 
     Ranked as the home ranks (its number of matches, open notices, re-ranked by the
@@ -136,8 +145,11 @@ def _matched(context: AppContext, member: Member, *, edited: bool) -> list[Notic
             examples=member_examples(session=session, member_id=member.id),
         )
         rows = notices_by_id(session, [item.match.notice_id for item in ranked])
-    shown = [item.match.notice_id for item in ranked if item.match.notice_id in rows]
-    return [present(rows[notice_id], now=now) for notice_id in shown[:PREVIEWED]]
+    shown = [item.match for item in ranked if item.match.notice_id in rows]
+    return [
+        Previewed(present(rows[match.notice_id], now=now), strength_of(match.score))
+        for match in shown[:PREVIEWED]
+    ]
 
 
 def _trade(context: AppContext, member: Member, language: str) -> list[tuple[str, str]]:
@@ -158,8 +170,8 @@ def _page(
     context: AppContext,
     user: WebUser,
     member: Member,
-    preview: list[Notice] | None = None,
-    before: list[Notice] | None = None,
+    preview: list[Previewed] | None = None,
+    before: list[Previewed] | None = None,
     problems: list[dict[str, str]] | None = None,
     saved: str = "",
     status_code: int = 200,
@@ -172,7 +184,7 @@ def _page(
             "member": member,
             "form": form,
             "preview": preview,
-            "before_ids": {n.id for n in before or []},
+            "before_ids": {item.notice.id for item in before or []},
             "problems": problems or [],
             "saved": saved,
             "natures": list(Nature),
