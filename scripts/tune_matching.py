@@ -1,6 +1,6 @@
 """Tune ``ScoringWeights`` on the development set, reproducibly, with a guard against overfitting.
 
-    python scripts/tune_matching.py [--no-cv]
+    python scripts/tune_matching.py [--no-cv] [--embedder SPEC]
 
 Two stages over a fixed grid (below), from a fixed neutral start: first a joint
 grid over the three coupled knobs that decide how much words and CPV profile count
@@ -189,9 +189,10 @@ def search(ev: Evaluator, members: Sequence[str]) -> tuple[ScoringWeights, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    parser.add_argument("--embedder", default="use", help="embedder spec, default use")
     args = parser.parse_args()
     started = time.perf_counter()
-    p = prepare()
+    p = prepare(embedder=args.embedder)
     ev = Evaluator(p)
     everyone = [m.id for m in p.members]
     if not args.no_cv:

