@@ -35,7 +35,7 @@ class Labels:
     value: str
     lot: str
     whole_notice: str
-    score: str
+    strength_line: str
     why: str
     why_cpv: str
     fits: str
@@ -64,7 +64,7 @@ class Labels:
 
     def strength(self, score: float) -> str:
         """How strongly a match fits, in words, with its score ("good match (score 12.3)")."""
-        return self.score.format(
+        return self.strength_line.format(
             strength=strength_label(strength_of(score), self.language),
             score=format_number(round(score, 2), self.language),
         )
@@ -93,7 +93,7 @@ def labels_for(language: str) -> Labels:
         value=_("Estimated value: {value}"),
         lot=_("Lot {lot}: {title}"),
         whole_notice=_("the whole notice"),
-        score=_("{strength} (score {score})"),
+        strength_line=_("{strength} (score {score})"),
         why=_("Why: “{passage}” meets “{expertise}”"),
         why_cpv=_("Why: CPV code {code} ({label}) of your trade"),
         fits=_("{who} fit"),

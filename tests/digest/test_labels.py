@@ -25,7 +25,7 @@ def test_french_and_english_digests_say_every_word_in_their_language() -> None:
     assert all(french.values()) and all(english.values())
     # Only the words spelt alike in both languages may be equal.
     alike = {key for key in french if french[key] == english[key]}
-    assert alike <= {"subject_other", "role.interested", "score"}, alike
+    assert alike <= {"subject_other", "role.interested", "strength_line"}, alike
     assert french["subject_member"] == "Cotender : {count} nouvel(s) avis pour vous"
     assert english["subject_member"] == "Cotender: {count} new notice(s) for you"
     assert french["unsubscribe_button"] == "Me désabonner"
