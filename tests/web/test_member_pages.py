@@ -137,10 +137,26 @@ def test_notice_page_shows_deadlines_lots_sources_and_intentions(
     assert "https://www.boamp.fr/pages/avis/?q=idweb:26-4242" in page
     assert "Claire Dumont\u00a0: Contributeur" in page
     assert "Membres de vos groupes qui correspondent le mieux" in page
+    # The lead's list says each member's band; the page says the reader's own, as the home.
+    listed = re.findall(r"</span> <span class=\"hint\">\(score [0-9,\u202f-]+\)</span>", page)
+    assert listed and len(STRENGTH.findall(page)) == len(listed) + 1
+    assert STRENGTH.findall(page)[0] == _strength_on_home(web, NOTICE)
+    assert "Pour vous\u00a0:" in page
     sign_in(web, web_context, "m-comm")  # a member, not a lead: only their own intention
     member_view = web.get(f"/notices/{NOTICE}").text
     assert "Membres de vos groupes qui correspondent le mieux" not in member_view
     assert "Hugo Lambert" not in member_view
+    assert STRENGTH.findall(member_view)[:1] == [_strength_on_home(web, NOTICE)]
+
+
+def _strength_on_home(web: TestClient, notice_id: str) -> tuple[str, str]:
+    """The band « Pour moi » gives the notice (open notices only, as the notice page)."""
+    home = web.get("/?f=1&open_only=1&q=concertation").text
+    cards = home.split('<article class="card"')[1:]
+    card = next(c for c in cards if f'href="/notices/{notice_id}"' in c)
+    found = STRENGTH.search(card)
+    assert found is not None
+    return found.group(1), found.group(2)
 
 
 def test_unknown_pages_and_bad_input_get_friendly_pages(

@@ -4,11 +4,14 @@ Domain calls: ``app.notices.queries.get_notice`` and ``present``,
 ``app.intentions.service.notice_intentions`` (visibility from
 ``app.auth.policy.visible_intention_members`` and ``app.groups.service.members_led_by``,
 as the API), ``app.members.service.list_all_members`` and ``member_from_row``, and for
-leads ``AppContext.matching.match_notice`` over the members of the groups they lead.
+leads ``AppContext.matching.match_notice`` over the members of the groups they lead; for
+the member reading the page, the same call with them alone says how strongly it fits them
+(``app.matching.strength``), as « Pour moi » does.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -18,6 +21,8 @@ from app.api.params import NoticeIdPath
 from app.auth import policy
 from app.groups.service import members_led_by
 from app.intentions import service as intentions
+from app.matching.engine import NoticeMatches
+from app.matching.strength import MatchStrength, strength_of
 from app.members.service import list_all_members, member_from_row
 from app.notices.queries import get_notice, present
 from app.web.deps import ContextDep, UserDep
@@ -31,10 +36,40 @@ from app.web.views import (
     deadline_kinds,
     source_links,
 )
+from app.wiring.context import AppContext
 from models.errors import NotFoundError
+from models.member import Member
 
 router = APIRouter(include_in_schema=False)
 BEST_MEMBERS = 5
+
+
+@dataclass(frozen=True)
+class YourFit:
+    """How strongly the notice fits the member reading it, and through which lot."""
+
+    strength: MatchStrength
+    lot: str | None
+
+
+def _matched(
+    context: AppContext, notice_id: str, members: list[Member], now: datetime
+) -> NoticeMatches | None:
+    """The members' matches on the notice (None while it is not indexed yet: the page
+    still shows everything else)."""
+    try:
+        return context.matching.match_notice(notice_id, members, now=now, limit=BEST_MEMBERS)
+    except KeyError:
+        return None
+
+
+def _best_fit(found: NoticeMatches) -> YourFit | None:
+    """The one member's best match on the whole notice or a lot (None: not proposed)."""
+    matches = [match for ranked in found.lots.values() for _, match in ranked]
+    if not matches:
+        return None
+    best = max(matches, key=lambda match: match.score)
+    return YourFit(strength_of(best.score), best.lot)
 
 
 @router.get("/notices/{notice_id:path}")
@@ -62,18 +97,22 @@ def notice_page(
             by_lot.setdefault(lot, []).append((name or intention.member_id, intention.role))
         if intention.member_id == principal.member_id:
             own = Declared.of(intention)
-    best: dict[str | None, list[tuple[str, float]]] = {}
+    best: dict[str | None, list[tuple[str, float, MatchStrength]]] = {}
     if principal.lead_of_groups and notice.status == "open":
         team = [members[m] for m in sorted(led) if m in members]
-        try:
-            found = context.matching.match_notice(notice.id, team, now=now, limit=BEST_MEMBERS)
-        except KeyError:  # not indexed yet: the page still shows everything else
-            found = None
+        found = _matched(context, notice.id, team, now)
         if found is not None:
             best = {
-                lot: [(members[m].name, match.score) for m, match in ranked]
+                lot: [
+                    (members[m].name, match.score, strength_of(match.score)) for m, match in ranked
+                ]
                 for lot, ranked in found.lots.items()
             }
+    yours = None
+    me = members.get(principal.member_id or "")
+    if me is not None and notice.status == "open":
+        mine = _matched(context, notice.id, [me], now)
+        yours = _best_fit(mine) if mine is not None else None
     cpv = {code: cpv_label(code, language) for code in notice.cpv}
     cpv.update({c: cpv_label(c, language) for lot in notice.lots for c in lot.cpv})
     return render(
@@ -87,6 +126,7 @@ def notice_page(
             "cpv": cpv,
             "by_lot": by_lot,
             "best": best,
+            "yours": yours,
             "intention": own,
             "roles": ROLES,
         },
