@@ -21,7 +21,7 @@ from tests.utils.concertation import NOTICE, concertation_record
 from tests.web.conftest import sign_in
 
 NOTICE_LINK = re.compile(r'<h2 id="n-\d+"><a href="/notices/([^"]+)">')
-STRENGTH = re.compile(r'<span class="strength strength-(\w+)">([^<]+)</span>')
+STRENGTH = re.compile(r'<(?:li|span) class="fit (\w+)">([^<]+)</(?:li|span)>')
 FEW_GOOD = "Aucun n'est une correspondance forte ou bonne"
 
 

@@ -15,7 +15,7 @@ from tests.web.conftest import sign_in
 HOME_LINK = re.compile(r'<h2 id="n-\d+"><a href="/notices/([^"]+)">')
 PREVIEW_LINK = re.compile(r'<li><a href="/notices/([^"]+)">')
 PREVIEW_STRENGTH = re.compile(
-    r'</a> <span class="strength strength-(strong|good|possible|weak)">'
+    r'</a> <span class="fit (strong|good|possible|weak)">'
     r"(correspondance (forte|possible|faible)|bonne correspondance)</span>"
 )
 HTMX = {"HX-Request": "true"}
