@@ -11,6 +11,7 @@ from app.cli.common import JsonOption, VerboseOption, echo_json, open_context
 from app.cli.index import LOCKED
 from app.feedback.usecases import match_member
 from app.matching.engine import MatchingEngine
+from app.matching.strength import strength_of
 from app.matching.usecases import match_notice
 from app.search.index import IndexLockedError
 from app.wiring.context import AppContext
@@ -34,7 +35,8 @@ def match_member_command(
     as_json: bool = JsonOption,
     verbose: bool = VerboseOption,
 ) -> None:
-    """The notices that fit a member, best first, with reasons."""
+    """The notices that fit a member, best first, with how strongly (strong, good, possible,
+    weak: the bands of ``app.matching.strength``) and reasons."""
     with open_context(verbose=verbose) as context, context.sessions() as session:
         document = match_member(
             session=session,
@@ -51,7 +53,7 @@ def match_member_command(
     for match in document.matches:
         lot = f" lot {match.lot}" if match.lot else ""
         passage = next((r for r in match.reasons if r["type"] == "passage"), None)
-        typer.echo(f"{match.score:7.3f}  {match.notice_id}{lot}")
+        typer.echo(f"{match.score:7.3f}  {strength_of(match.score):<8}  {match.notice_id}{lot}")
         if passage:
             typer.echo(f"         « {passage['passage'][:90]} » ~ « {passage['expertise'][:60]} »")
 
@@ -78,4 +80,4 @@ def match_notice_command(
     for lot in document.lots:
         typer.echo(f"{'whole notice' if lot.lot is None else 'lot ' + lot.lot}:")
         for fit in lot.members:
-            typer.echo(f"  {fit.score:7.3f}  {fit.member_id}")
+            typer.echo(f"  {fit.score:7.3f}  {strength_of(fit.score):<8}  {fit.member_id}")

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from app.cli.main import cli
 from app.core.config import Settings, get_settings
+from app.matching.strength import strength_of
 from app.wiring.background import sync_once
 from app.wiring.context import AppContext
 from ingest.parse.notice_json import parse_notice_json_line
@@ -139,3 +140,7 @@ def test_cli_match_member_learns_from_feedback(env: dict[str, str]) -> None:
     assert refused not in [m["notice_id"] for m in after] and len(after) == 5
     text = _run(env, "match", "member", "m-web", "--limit", "5")
     assert text.exit_code == 0 and refused not in text.stdout
+    # Each line: the score, its band, the notice.
+    lines = [line.split() for line in text.stdout.splitlines() if "«" not in line]
+    expected = [[f"{m['score']:.3f}", strength_of(m["score"]).value, m["notice_id"]] for m in after]
+    assert [line[:3] for line in lines] == expected
