@@ -55,17 +55,17 @@ class YourFit:
 def _matched(
     context: AppContext, notice_id: str, members: list[Member], now: datetime
 ) -> NoticeMatches | None:
-    """The members' matches on the notice (None while it is not indexed yet: the page
-    still shows everything else)."""
+    """Every one of ``members``' matches on the notice, per lot (None while it is not
+    indexed yet: the page still shows everything else)."""
     try:
-        return context.matching.match_notice(notice_id, members, now=now, limit=BEST_MEMBERS)
+        return context.matching.match_notice(notice_id, members, now=now, limit=len(members))
     except KeyError:
         return None
 
 
-def _best_fit(found: NoticeMatches) -> YourFit | None:
-    """The one member's best match on the whole notice or a lot (None: not proposed)."""
-    matches = [match for ranked in found.lots.values() for _, match in ranked]
+def _best_fit(found: NoticeMatches, member_id: str) -> YourFit | None:
+    """The member's best match on the whole notice or a lot (None: not proposed)."""
+    matches = [match for ranked in found.lots.values() for m, match in ranked if m == member_id]
     if not matches:
         return None
     best = max(matches, key=lambda match: match.score)
@@ -97,22 +97,27 @@ def notice_page(
             by_lot.setdefault(lot, []).append((name or intention.member_id, intention.role))
         if intention.member_id == principal.member_id:
             own = Declared.of(intention)
+    # One scoring pass for the reader and the members of the groups they lead.
+    team = [members[m] for m in sorted(led) if m in members] if principal.lead_of_groups else []
+    me = members.get(principal.member_id or "")
+    scored = {m.id: m for m in [*team, *([me] if me is not None else [])]}
+    is_open = notice.status == "open"
+    found = _matched(context, notice.id, list(scored.values()), now) if scored and is_open else None
     best: dict[str | None, list[tuple[str, float, MatchStrength]]] = {}
-    if principal.lead_of_groups and notice.status == "open":
-        team = [members[m] for m in sorted(led) if m in members]
-        found = _matched(context, notice.id, team, now)
-        if found is not None:
+    yours = None
+    if found is not None:
+        in_team = {m.id for m in team}
+        if team:
             best = {
                 lot: [
-                    (members[m].name, match.score, strength_of(match.score)) for m, match in ranked
-                ]
+                    (members[m].name, match.score, strength_of(match.score))
+                    for m, match in ranked
+                    if m in in_team
+                ][:BEST_MEMBERS]
                 for lot, ranked in found.lots.items()
             }
-    yours = None
-    me = members.get(principal.member_id or "")
-    if me is not None and notice.status == "open":
-        mine = _matched(context, notice.id, [me], now)
-        yours = _best_fit(mine) if mine is not None else None
+        if me is not None:
+            yours = _best_fit(found, me.id)
     cpv = {code: cpv_label(code, language) for code in notice.cpv}
     cpv.update({c: cpv_label(c, language) for lot in notice.lots for c in lot.cpv})
     return render(
