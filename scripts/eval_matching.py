@@ -198,6 +198,18 @@ def judged_metrics(ranked: Sequence[str], grades: dict[str, int]) -> Judged:
     )
 
 
+def reranking_ceiling(ranked: Sequence[str], grades: dict[str, int], depth: int) -> float:
+    """Judged nDCG@10 of ``ranked`` once its first ``depth`` items are put in the
+    assessors' order (best grade first, unjudged as 0, ties kept in ranked order).
+
+    What a perfect re-ranker of those candidates would score: when it is near 1, the
+    relevant notices are already among the first ``depth`` and the figure is lost in
+    their order, not in what the first pass finds.
+    """
+    head = sorted(ranked[:depth], key=lambda item: -grades.get(item, 0))
+    return judged_metrics(head, grades).ndcg
+
+
 def metrics(ranked: Sequence[str], grades: dict[str, int]) -> tuple[float, float, float, float]:
     """nDCG@10, P@10, R@100, MAP@100 of one ranking."""
     dcg = sum(grades.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))

@@ -1,6 +1,6 @@
 """Tune ``ScoringWeights`` on the development set, reproducibly, with a guard against overfitting.
 
-    python scripts/tune_matching.py [--no-cv] [--embedder SPEC]
+    python scripts/tune_matching.py [--no-cv] [--bounds] [--embedder SPEC]
 
 Two stages over a fixed grid (below), from a fixed neutral start: first a joint
 grid over the three coupled knobs that decide how much words and CPV profile count
@@ -36,6 +36,10 @@ the 11 others and the chosen weights rank the held-out member; the mean of those
 held-out scores is the CV nDCG@10, an estimate for members not in the set. The
 weights printed last come from the search on all 12 members and are the defaults
 of ``ScoringWeights``; the script says whether they still are.
+
+``--bounds`` prints instead what limits the judged figure (:func:`bounds`): how high
+a perfect re-ranking of the first 20 or 30 notices would score, and how high each
+member gets with the weights searched on that member alone.
 """
 
 from __future__ import annotations
@@ -49,7 +53,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from eval_matching import Judged, Prepared, judged_metrics, metrics, prepare, ranked_by, system
+from eval_matching import (
+    Judged,
+    Prepared,
+    judged_metrics,
+    metrics,
+    prepare,
+    ranked_by,
+    reranking_ceiling,
+    system,
+)
 
 from app.matching.filters import passes
 from app.matching.scoring import (
@@ -186,14 +199,55 @@ def search(ev: Evaluator, members: Sequence[str]) -> tuple[ScoringWeights, float
     return best, best_value
 
 
+def bounds(ev: Evaluator, depths: Sequence[int] = (20, 30)) -> None:
+    """Print what limits the judged figure: the candidates, or their order.
+
+    Two optimistic figures per member beside the defaults' nDCG@10. The re-ranking
+    ceiling (:func:`~eval_matching.reranking_ceiling`) of the first ``depths``
+    notices says whether the relevant notices are among the candidates. The member's
+    own weights (the better of the defaults and the search run on that member alone,
+    scored on the same member, in-sample) say how far a setting of these signals
+    chosen for each member could take them: if even their mean stays under a target,
+    no weight tuning reaches it, and what is missing is a signal that tells the
+    candidates apart.
+    """
+    defaults = ScoringWeights()
+    heads = "".join(f" {f'rerank@{d}':>10}" for d in depths)
+    print(f"{'member':<12} {'defaults':>9}{heads} {'own weights':>12}  knobs moved from START")
+    rows = []
+    for member in ev.p.members:
+        ranked, grades = ev.ranking(member.id, defaults), ev.p.judged[member.id]
+        ceilings = [reranking_ceiling(ranked, grades, d) for d in depths]
+        searched, _ = search(ev, [member.id])
+        # The search is greedy from START: on one member it can stop below the defaults,
+        # which are a setting too.
+        own = max((searched, defaults), key=lambda w: ev.judged(member.id, w).ndcg)
+        row = [judged_metrics(ranked, grades).ndcg, *ceilings, ev.judged(member.id, own).ndcg]
+        rows.append(row)
+        cells = "".join(f" {c:>10.3f}" for c in ceilings)
+        print(f"{member.id:<12} {row[0]:>9.3f}{cells} {row[-1]:>12.3f}  {_short(own)}")
+    mean, low = np.mean(rows, axis=0), np.min(rows, axis=0)
+    cells = "".join(f" {c:>10.3f}" for c in mean[1:-1])
+    print(f"{'mean':<12} {mean[0]:>9.3f}{cells} {mean[-1]:>12.3f}")
+    cells = "".join(f" {c:>10.3f}" for c in low[1:-1])
+    print(f"{'worst':<12} {low[0]:>9.3f}{cells} {low[-1]:>12.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    parser.add_argument(
+        "--bounds", action="store_true", help="print what limits the judged figure, then stop"
+    )
     parser.add_argument("--embedder", default="use", help="embedder spec, default use")
     args = parser.parse_args()
     started = time.perf_counter()
     p = prepare(embedder=args.embedder)
     ev = Evaluator(p)
+    if args.bounds:
+        bounds(ev)
+        print(f"{ev.evaluations} evaluations, elapsed {time.perf_counter() - started:.1f}s")
+        return
     everyone = [m.id for m in p.members]
     if not args.no_cv:
         held_out = cross_validate(ev)
