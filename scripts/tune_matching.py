@@ -218,19 +218,22 @@ def bounds(ev: Evaluator, depths: Sequence[int] = (20, 30)) -> None:
     for member in ev.p.members:
         ranked, grades = ev.ranking(member.id, defaults), ev.p.judged[member.id]
         ceilings = [reranking_ceiling(ranked, grades, d) for d in depths]
+        served = judged_metrics(ranked, grades).ndcg
         searched, _ = search(ev, [member.id])
+        searched_ndcg = ev.judged(member.id, searched).ndcg
         # The search is greedy from START: on one member it can stop below the defaults,
         # which are a setting too.
-        own = max((searched, defaults), key=lambda w: ev.judged(member.id, w).ndcg)
-        row = [judged_metrics(ranked, grades).ndcg, *ceilings, ev.judged(member.id, own).ndcg]
-        rows.append(row)
-        cells = "".join(f" {c:>10.3f}" for c in ceilings)
-        print(f"{member.id:<12} {row[0]:>9.3f}{cells} {row[-1]:>12.3f}  {_short(own)}")
-    mean, low = np.mean(rows, axis=0), np.min(rows, axis=0)
-    cells = "".join(f" {c:>10.3f}" for c in mean[1:-1])
-    print(f"{'mean':<12} {mean[0]:>9.3f}{cells} {mean[-1]:>12.3f}")
-    cells = "".join(f" {c:>10.3f}" for c in low[1:-1])
-    print(f"{'worst':<12} {low[0]:>9.3f}{cells} {low[-1]:>12.3f}")
+        own, own_ndcg = (searched, searched_ndcg) if searched_ndcg >= served else (defaults, served)
+        rows.append([served, *ceilings, own_ndcg])
+        _bounds_line(member.id, rows[-1], _short(own))
+    _bounds_line("mean", list(np.mean(rows, axis=0)))
+    _bounds_line("worst", list(np.min(rows, axis=0)))
+
+
+def _bounds_line(name: str, row: Sequence[float], knobs: str = "") -> None:
+    """One line of :func:`bounds`: served, each ceiling, own weights (then their knobs)."""
+    cells = "".join(f" {c:>10.3f}" for c in row[1:-1])
+    print(f"{name:<12} {row[0]:>9.3f}{cells} {row[-1]:>12.3f}  {knobs}".rstrip())
 
 
 def main() -> None:
