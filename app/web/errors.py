@@ -64,6 +64,10 @@ def _status_kind(exc: Exception, language: str) -> tuple[int, str, list[dict[str
     if isinstance(exc, InvalidInputError):
         return 422, "invalid", refused_fields(exc, language)
     if isinstance(exc, RequestValidationError):
+        if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # A malformed address (a notice id without its source): the reader filled
+            # in no field, so "correct the fields below" would point at nothing.
+            return 404, "not_found", []
         return 422, "invalid", field_problems(exc.errors(), language, skip=1)
     if isinstance(exc, StarletteHTTPException):
         kinds = {401: "signin", 403: "forbidden", 404: "not_found", 405: "not_found"}

@@ -165,6 +165,8 @@ def test_unknown_pages_and_bad_input_get_friendly_pages(
     sign_in(web, web_context, "m-comm")
     missing = web.get("/notices/boamp:00-0000")
     assert missing.status_code == 404 and "Page introuvable" in missing.text
+    malformed = web.get("/notices/nope-not-an-id")
+    assert malformed.status_code == 404 and "Page introuvable" in malformed.text
     bad = web.get("/?nature=spaceships")
     assert bad.status_code == 422 and "Certaines informations ne sont pas valides" in bad.text
     assert "nature" in bad.text and "Traceback" not in bad.text
@@ -176,18 +178,19 @@ def test_a_refused_field_is_said_in_the_pages_language(
     csrf = sign_in(web, web_context, "m-comm")
     long_region = web.get("/?region=ZZZZ")
     assert long_region.status_code == 422
-    assert "<strong>region</strong>: Au plus 3 caractères." in long_region.text
+    assert "<strong>region</strong>\u00a0: Au plus 3 caractères." in long_region.text
     assert "String should" not in long_region.text
     no_statement = web.post("/profile", data={"csrf_token": csrf, "statements": ""})
     assert no_statement.status_code == 422
-    assert "<strong>expertise</strong>: Au moins 1 entrée(s)." in no_statement.text
+    assert "<strong>expertise</strong>\u00a0: Au moins 1 entrée(s)." in no_statement.text
     statement = "Conception de supports imprimés."
     bad_region = web.post(
         "/profile", data={"csrf_token": csrf, "statements": statement, "regions": "66, 999"}
     )
     assert bad_region.status_code == 422
     assert (
-        "<strong>regions</strong>: Code de département français inconnu : 999." in bad_region.text
+        "<strong>regions</strong>\u00a0: Code de département français inconnu : 999."
+        in bad_region.text
     )
     assert "not a French" not in bad_region.text
     web.get("/lang/en?next=/")
