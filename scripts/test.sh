@@ -3,9 +3,6 @@
 # lint, format check, strict typing and the whole test suite (SQLite and PostgreSQL).
 set -euo pipefail
 . "$(dirname "$0")/_venv.sh"
-# pip's "... is ignored" notices are noise; the filter never fails on empty output, and
-# pipefail (set above) makes a failed install stop the script here, at the step that failed.
-quiet() { grep -v "is ignored" || [ $? -eq 1 ]; }
 # PyTorch first, pinned: the CPU build; an unpinned torch would pull a CUDA build.
 pip install -q torch==2.13.0 2>&1 | quiet
 pip install -q -e ".[dev,st]" 2>&1 | quiet
