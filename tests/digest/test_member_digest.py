@@ -138,12 +138,12 @@ def test_nothing_new_sends_nothing_and_a_second_run_sends_nothing(
     assert tomorrow.composed == tomorrow.sent == len(later)
     # the only news a day can bring without a new notice: a step that entered the week
     # overnight (whether one does depends on the calendar: weekends and holidays move steps)
+    languages = [labels_for(language) for language in ("fr", "en")]
     for message in later:
         text = _text(message)
-        titles = [labels_for(language) for language in ("fr", "en")]
         assert not any(
             f"== {title} ==" in text
-            for labels in titles
+            for labels in languages
             for title in (labels.new_title, labels.closing_title, labels.changes_title)
         )
         steps = _step_lines(text)
@@ -160,7 +160,6 @@ def _step_lines(text: str) -> list[str]:
             section = text.split(heading)[1].split("--")[0]
             return [line for line in section.splitlines() if line.startswith("* ")]
     return []
-    return [line for line in section.splitlines() if line.startswith("* ")]
 
 
 def _new_fits(context: AppContext, member_id: str, *, now: datetime) -> list[str]:
